@@ -1,0 +1,53 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-postgres lint format bench reset-db check-migrations venv serve
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+## run: set up everything (virtualenv, migrations, seed data, local admin) and serve on 127.0.0.1:8000
+run: venv
+	DEBUG=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 $(PY) manage.py load_seeds
+	DEBUG=1 $(PY) manage.py ensure_local_admin
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: the whole suite on SQLite
+test: venv
+	$(VENV)/bin/pytest
+
+## test-postgres: the same suite on a throwaway PostgreSQL server
+test-postgres: venv
+	scripts/with-postgres.sh $(VENV)/bin/pytest
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-migrations: venv
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+## bench: the benchmarks under bench/ (medians and ratios; never gates CI)
+bench: venv
+	DEBUG=1 $(PY) bench/run.py
+
+## reset-db: delete the local SQLite database and load it again
+reset-db: venv
+	rm -f db.sqlite3
+	DEBUG=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 $(PY) manage.py load_seeds

@@ -1,0 +1,50 @@
+"""The domain model. Import from here: ``from cases.models import Case, Locality``."""
+
+from __future__ import annotations
+
+from cases.models.actors import PARTY_KINDS, Organisation, OrganisationKind, Person, Position
+from cases.models.cases import Case, CaseOrganisation, Status
+from cases.models.dates import DatePrecision
+from cases.models.facts import (
+    Indicator,
+    Initiative,
+    InitiativeKind,
+    InitiativeParticipant,
+    Metric,
+    ParticipantRole,
+    PeriodKind,
+    Qualifier,
+    Theme,
+)
+from cases.models.places import Level, Locality, LocalityAlias
+from cases.models.sources import CreditRole, Document, Evidence, Source, SourceCredit, SourceKind
+
+__all__ = [
+    "PARTY_KINDS",
+    "Case",
+    "CaseOrganisation",
+    "CreditRole",
+    "DatePrecision",
+    "Document",
+    "Evidence",
+    "Indicator",
+    "Initiative",
+    "InitiativeKind",
+    "InitiativeParticipant",
+    "Level",
+    "Locality",
+    "LocalityAlias",
+    "Metric",
+    "Organisation",
+    "OrganisationKind",
+    "ParticipantRole",
+    "PeriodKind",
+    "Person",
+    "Position",
+    "Qualifier",
+    "Source",
+    "SourceCredit",
+    "SourceKind",
+    "Status",
+    "Theme",
+]
