@@ -127,13 +127,29 @@ ZONE_ENDINGS = (
 # 科尔沁左翼中 is wrong, and banners are written with 旗 in practice.
 PLAIN_SUFFIXES = ("地区", "新区", "矿区", "省", "市", "县", "区", "盟")
 
-# NBS reserves county-level codes ending 71-80 for development zones, new areas and
-# management districts (北戴河新区 130372, 兰州新区 620171). They are statistical units,
-# not places researchers name by a short form, and 北戴河 already means 北戴河区.
+# NBS uses county-level codes ending 71-80 for development zones, new areas and
+# management districts (北戴河新区 130372, 兰州新区 620171); in 2.7.0 every such
+# row is one. They are statistical units, not places researchers abbreviate, and
+# 北戴河 already means 北戴河区.
 FUNCTIONAL_ZONE_SUFFIXES = range(71, 81)
 
 # The one irregular name the rules above cannot express.
 OVERRIDES = {"神农架林区": ("神农架",)}
+
+
+# Final aliases (after the collision filters) checked on every build.
+EXPECTED_ALIASES = {
+    "45": ["广西"],
+    "5101": ["成都"],
+    "2202": [],  # 吉林市: 吉林 is the province
+    "6325": ["海南州"],  # 海南藏族自治州: 海南 is the province
+    "120105": [],  # Tianjin's 河北区: 河北 is the province
+    "130821": [],  # 承德县: 承德 is its parent 承德市
+    "130372": [],  # 北戴河新区: functional zone code
+    "450225": ["融水", "融水县"],
+    "370323": ["沂源"],
+    "510105": ["青羊"],
+}
 
 
 class BuildError(Exception):
@@ -319,7 +335,10 @@ def assign_aliases(divisions: list[Division]) -> None:
     names_at_level: dict[str, set[str]] = {}
     for d in divisions:
         names_at_level.setdefault(d.level, set()).add(d.name)
-    for d in divisions:  # sorted by code, so parents are processed before children
+    # Province short forms win everywhere: 河北 is the province, not Tianjin's
+    # 河北区, and 海南 is not 海南藏族自治州.
+    province_forms = {form for d in divisions if d.level == "province" for form in (d.name, *candidate_aliases(d.name))}
+    for d in divisions:  # sorted by code, so a parent gets its aliases first
         if d.level not in ALIAS_LEVELS:
             continue
         if d.level == "county" and int(d.code[4:]) in FUNCTIONAL_ZONE_SUFFIXES:
@@ -336,10 +355,20 @@ def assign_aliases(divisions: list[Division]) -> None:
                 or alias in names_at_level[d.level]
                 # e.g. 承德县 -> 承德 inside 承德市, 东莞市 (county row) inside 东莞市
                 or alias in parent_forms
+                or (d.level != "province" and alias in province_forms)
             ):
                 continue
             kept.append(alias)
         d.aliases = kept
+
+
+def check_aliases(divisions: list[Division]) -> None:
+    """Fail if the filtered aliases differ from EXPECTED_ALIASES."""
+    by_code = {d.code: d for d in divisions}
+    for code, expected in EXPECTED_ALIASES.items():
+        if by_code[code].aliases != expected:
+            got = by_code[code].aliases
+            raise BuildError(f"alias check: {code} -> {got}, expected {expected}")
 
 
 def count_levels(divisions: Iterable[Division]) -> dict[str, int]:
@@ -373,6 +402,7 @@ def main(argv: list[str] | None = None) -> int:
             verify_integrity(tarball)
             divisions = load(tarball)
         assign_aliases(divisions)
+        check_aliases(divisions)
         write_csv(divisions, args.output)
     except (BuildError, OSError, tarfile.TarError, ValueError) as exc:
         # ValueError covers malformed JSON and UTF-8; OSError a missing --tarball.
