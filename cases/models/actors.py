@@ -6,6 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from cases.models.dates import date_field, date_text_field, fuzzy_date_constraint, precision_field
+from cases.models.visibility import OrganisationVisibility, PersonQuerySet
 
 
 class OrganisationKind(models.TextChoices):
@@ -43,7 +44,7 @@ PARTY_KINDS = frozenset(
 )
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(OrganisationVisibility, models.QuerySet):
     def party(self) -> OrganisationQuerySet:
         """Party organisations (committees, branches, departments, alliances, discipline bodies)."""
         return self.filter(kind__in=PARTY_KINDS)
@@ -106,6 +107,7 @@ class Person(models.Model):
     name_en = models.CharField("romanised name", max_length=200, blank=True)
     note = models.TextField("说明 note", blank=True)
 
+    objects = PersonQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

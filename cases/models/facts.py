@@ -7,6 +7,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from cases.models.dates import date_field, date_text_field, fuzzy_date_constraint, precision_field
+from cases.models.visibility import InitiativeQuerySet, MetricQuerySet
 
 
 class Theme(models.Model):
@@ -76,6 +77,7 @@ class Initiative(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = InitiativeQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -178,6 +180,7 @@ class Metric(models.Model):
     initiative = models.ForeignKey(Initiative, null=True, blank=True, on_delete=models.PROTECT, related_name="metrics")
     note = models.TextField("说明 note", blank=True)
 
+    objects = MetricQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -7,6 +7,8 @@ from django.db import models, transaction
 from django.db.models.functions import Length
 from simple_history.models import HistoricalRecords
 
+from cases.models.visibility import LocalityVisibility
+
 models.CharField.register_lookup(Length)
 
 # Names the NBS tables use for a grouping level that is not a real place;
@@ -39,7 +41,7 @@ CODE_LENGTHS = {
 }
 
 
-class LocalityQuerySet(models.QuerySet):
+class LocalityQuerySet(LocalityVisibility, models.QuerySet):
     def within(self, ancestor: Locality, *, include_self: bool = True) -> LocalityQuerySet:
         """The locality and everything beneath it, at any depth: one range scan on the path index."""
         queryset = self.filter(path__gte=ancestor.path, path__lt=ancestor.path + _PATH_END)

@@ -9,6 +9,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from cases.models.dates import date_field, date_text_field, fuzzy_date_constraint, precision_field
+from cases.models.visibility import SourceQuerySet
 
 
 def content_hash(text: str) -> str:
@@ -79,6 +80,7 @@ class Source(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = SourceQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["text"])
 
     class Meta:
