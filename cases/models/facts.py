@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -207,7 +209,7 @@ class Metric(models.Model):
 
     def display_value(self) -> str:
         def fmt(number) -> str:
-            return f"{number.normalize():f}"
+            return f"{Decimal(number).normalize():f}"
 
         value = fmt(self.value) if self.value_upper is None else f"{fmt(self.value)}—{fmt(self.value_upper)}"
         prefix = {"approximately": "约", "nearly": "近", "at_least": "至少", "at_most": "至多"}.get(self.qualifier, "")
