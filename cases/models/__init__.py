@@ -16,6 +16,7 @@ from cases.models.facts import (
     Qualifier,
     Theme,
 )
+from cases.models.ingest import Candidate, CandidateStatus, FactType  # noqa: F401 (registers the model)
 from cases.models.places import Level, Locality, LocalityAlias
 from cases.models.sources import CreditRole, Document, Evidence, Source, SourceCredit, SourceKind
 
