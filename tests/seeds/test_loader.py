@@ -1,0 +1,289 @@
+"""The seed loader: idempotent, transactional, and loud about bad input."""
+
+from __future__ import annotations
+
+import csv
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cases.models import (
+    Case,
+    Evidence,
+    Indicator,
+    Initiative,
+    Level,
+    Locality,
+    Metric,
+    Organisation,
+    Person,
+    Position,
+    Source,
+    Theme,
+)
+from seeds.gazetteer_loader import GAZETTEER_CSV
+from seeds.loader import CORPUS_DIR, SeedError, load_all
+
+PAGE = "长城社区有18个小区，引进了13家物业公司。\n\n社区党委书记代蕊婷坦言，以6—8个村为共建单元。\n"
+TINY_GAZETTEER = textwrap.dedent(
+    """\
+    code,name,level,parent_code,aliases
+    51,四川省,province,,四川
+    5101,成都市,prefecture,51,成都
+    510105,青羊区,county,5101,青羊
+    510105005,少城街道,township,510105,
+    """
+)
+
+
+def tiny_corpus(tmp_path: Path, **changes) -> Path:
+    """A minimal valid corpus file; ``changes`` replace whole sections."""
+    (tmp_path / "page.txt").write_text(PAGE, encoding="utf-8")
+    data = {
+        "document": {"file": "page.txt", "title": "测试版面"},
+        "sources": [
+            {"key": "report", "kind": "report", "outlet": "人民日报", "headline": "测试",
+             "excerpt": {"from": "长城社区", "to": "共建单元。"}}
+        ],
+        "localities": [
+            {"key": "changcheng", "name": "长城社区", "level": "community", "parent": "510105005",
+             "evidence": [{"source": "report", "quote": "长城社区"}]}
+        ],
+        "organisations": [
+            {"key": "committee", "name": "长城社区党委", "kind": "party_committee", "locality": "changcheng",
+             "evidence": [{"source": "report", "quote": "社区党委书记"}]}
+        ],
+        "people": [{"key": "dai", "name": "代蕊婷"}],
+        "positions": [
+            {"person": "dai", "organisation": "committee", "title": "社区党委书记",
+             "evidence": [{"source": "report", "quote": "社区党委书记代蕊婷"}]}
+        ],
+        "initiatives": [],
+        "cases": [
+            {"public_id": "tiny-case", "status": "published", "title_zh": "测试案例", "primary_locality": "changcheng",
+             "themes": [], "sources": ["report"], "evidence": [{"source": "report", "quote": "引进了13家物业公司"}]}
+        ],
+        "metrics": [
+            {"key": "compounds", "indicator": indicator_codes()[0], "value": 18, "unit": "个",
+             "case": "tiny-case", "evidence": [{"source": "report", "quote": "18个小区"}]}
+        ],
+    }  # fmt: skip
+    data.update(changes)
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def indicator_codes() -> list[str]:
+    return [item["code"] for item in yaml.safe_load((CORPUS_DIR.parent / "vocabulary" / "indicators.yaml").read_text())]
+
+
+@pytest.fixture
+def tiny_gazetteer(tmp_path: Path) -> Path:
+    path = tmp_path / "divisions.csv"
+    path.write_text(TINY_GAZETTEER, encoding="utf-8")
+    return path
+
+
+def snapshot() -> dict[str, int]:
+    models = [Locality, Organisation, Person, Position, Initiative, Metric, Source, Case, Evidence, Theme, Indicator]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_tiny_corpus_loads_every_record_with_evidence(db, tmp_path, tiny_gazetteer):
+    summary = load_all(gazetteer=tiny_gazetteer, corpus=[tiny_corpus(tmp_path)], progress=False)
+    assert summary.changed
+    case = Case.objects.get(public_id="tiny-case")
+    assert case.primary_locality.full_name == "四川省成都市青羊区少城街道长城社区"
+    assert case.published_at is not None
+    position = Position.objects.get(title="社区党委书记")
+    (evidence,) = position.evidence.all()
+    assert evidence.source.text[evidence.start : evidence.end] == "社区党委书记代蕊婷"
+
+
+def test_second_load_changes_nothing_and_says_so(db, tmp_path, tiny_gazetteer):
+    corpus = tiny_corpus(tmp_path)
+    load_all(gazetteer=tiny_gazetteer, corpus=[corpus], progress=False)
+    before = snapshot()
+    evidence_ids = set(Evidence.objects.values_list("pk", flat=True))
+    summary = load_all(gazetteer=tiny_gazetteer, corpus=[corpus], progress=False)
+    assert not summary.changed
+    assert summary.line().endswith("nothing changed.")
+    assert snapshot() == before
+    assert set(Evidence.objects.values_list("pk", flat=True)) == evidence_ids
+
+
+def test_an_edited_record_is_updated_in_place(db, tmp_path, tiny_gazetteer):
+    load_all(gazetteer=tiny_gazetteer, corpus=[tiny_corpus(tmp_path)], progress=False)
+    org_id = Organisation.objects.get(name="长城社区党委").pk
+    people = [{"key": "dai", "name": "代蕊婷", "name_en": "Dai Ruiting"}]
+    load_all(gazetteer=tiny_gazetteer, corpus=[tiny_corpus(tmp_path, people=people)], progress=False)
+    assert Person.objects.get(name="代蕊婷").name_en == "Dai Ruiting"
+    assert Organisation.objects.get(name="长城社区党委").pk == org_id
+    assert Person.objects.count() == 1
+
+
+def broken(tmp_path: Path, case: str) -> Path:
+    """Corpus files each broken in one way (the bad-input list of the foundation issue)."""
+    good = yaml.safe_load(tiny_corpus(tmp_path).read_text())
+    if case == "unknown parent":
+        good["localities"][0]["parent"] = "510105999"
+    elif case == "unknown parent key":
+        good["localities"][0]["parent"] = "nowhere"
+    elif case == "malformed code":
+        good["localities"][0]["code"] = "51010500500x"
+    elif case == "duplicate code":
+        good["localities"][0]["code"] = "510105005"
+    elif case == "quote not in source":
+        good["metrics"][0]["evidence"][0]["quote"] = "19个小区"
+    elif case == "range upper below lower":
+        good["metrics"][0]["value_upper"] = 6
+    elif case == "unknown indicator":
+        good["metrics"][0]["indicator"] = "no_such_indicator"
+    elif case == "unknown theme":
+        good["cases"][0]["themes"] = ["no_such_theme"]
+    elif case == "unknown kind":
+        good["organisations"][0]["kind"] = "secret_society"
+    elif case == "unknown field":
+        good["people"][0]["nickname"] = "小代"
+    elif case == "bad date":
+        good["organisations"][0]["founded"] = {"date": "2018-13"}
+    path = tmp_path / f"{case.replace(' ', '_')}.yaml"
+    path.write_text(yaml.safe_dump(good, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("case", "record", "field", "words"),
+    [
+        ("unknown parent", "localities[0]", "parent", "unknown locality code 510105999"),
+        ("unknown parent key", "localities[0]", "parent", "unknown locality key 'nowhere'"),
+        ("malformed code", "localities[0]", "code", "digits"),
+        ("duplicate code", "localities[0]", "code", ""),
+        ("quote not in source", "metrics[0] (key=compounds).evidence[0]", "quote", "does not occur"),
+        ("range upper below lower", "metrics[0] (key=compounds)", "value_upper", "below"),
+        ("unknown indicator", "metrics[0] (key=compounds)", "indicator", "unknown indicator"),
+        ("unknown theme", "cases[0] (public_id=tiny-case)", "themes", "unknown theme"),
+        ("unknown kind", "organisations[0] (key=committee)", "kind", "secret_society"),
+        ("unknown field", "people[0] (key=dai)", "", "nickname"),
+        ("bad date", "organisations[0] (key=committee)", "founded", "2018-13"),
+    ],
+)
+def test_bad_input_names_the_record_and_field_and_loads_nothing(
+    db, tmp_path, tiny_gazetteer, case, record, field, words
+):
+    before = snapshot()
+    path = broken(tmp_path, case)
+    with pytest.raises(SeedError) as caught:
+        load_all(gazetteer=tiny_gazetteer, corpus=[path], progress=False)
+    error = caught.value
+    assert error.file == str(path)
+    assert error.record.startswith(record.split(" (")[0])
+    assert error.record == record or record.endswith("]")
+    assert error.field == field
+    assert words in str(error)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("code,name\n51,四川省\n", "header must be"),
+        (TINY_GAZETTEER + "510105005,重复街道,township,510105,\n", "duplicate code 510105005"),
+        (TINY_GAZETTEER + "5101050,坏代码,township,510105,\n", "malformed township code"),
+        (TINY_GAZETTEER + "520102001,孤儿街道,township,520102,\n", "unknown parent '520102'"),
+        (TINY_GAZETTEER + "510106,金牛区,county,5102,\n", "unknown parent '5102'"),
+    ],
+)
+def test_a_broken_gazetteer_names_the_line_and_loads_nothing(db, tmp_path, content, words):
+    path = tmp_path / "divisions.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(SeedError) as caught:
+        load_all(gazetteer=path, corpus=[], progress=False)
+    assert words in str(caught.value)
+    assert Locality.objects.count() == 0
+
+
+def test_invalid_yaml_is_reported_with_the_file_name(db, tmp_path, tiny_gazetteer):
+    path = tmp_path / "bad.yaml"
+    path.write_text("sources: [unclosed\n", encoding="utf-8")
+    with pytest.raises(SeedError, match=r"bad\.yaml: invalid YAML"):
+        load_all(gazetteer=tiny_gazetteer, corpus=[path], progress=False)
+
+
+def gazetteer_counts() -> dict[str, int]:
+    with GAZETTEER_CSV.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["level"]] = counts.get(row["level"], 0) + 1
+    return counts
+
+
+class TestFullSeedLoad:
+    """The real seed data: whole gazetteer, vocabularies and the curated page."""
+
+    def test_gazetteer_is_complete_per_level(self, seeded, db):
+        for level, count in gazetteer_counts().items():
+            assert Locality.objects.filter(level=level, code__isnull=False).count() == count
+        assert gazetteer_counts()["township"] == 41352
+
+    @pytest.mark.parametrize(
+        ("code", "full_name"),
+        [
+            ("510105005", "四川省成都市青羊区少城街道"),
+            ("370323102", "山东省淄博市沂源县鲁村镇"),
+            ("450225", "广西壮族自治区柳州市融水苗族自治县"),
+            ("120101", "天津市和平区"),
+        ],
+    )
+    def test_known_codes_have_their_full_names(self, seeded, db, code, full_name):
+        assert Locality.objects.get(code=code).full_name == full_name
+
+    def test_aliases_resolve_short_names(self, seeded, db):
+        assert Locality.objects.named("成都").get().code == "5101"
+        assert Locality.objects.named("沂源").get().code == "370323"
+        assert Locality.objects.named("广西").get().code == "45"
+
+    def test_every_evidence_quote_is_found_in_its_source(self, seeded, db):
+        evidence = list(Evidence.objects.select_related("source"))
+        assert evidence
+        for item in evidence:
+            assert item.source.text[item.start : item.end] == item.quote
+
+    def test_every_curated_fact_has_evidence(self, seeded, db):
+        for model in (Organisation, Position, Initiative, Metric, Case):
+            missing = model.objects.filter(evidence__isnull=True)
+            assert not missing.exists(), f"{model.__name__} without evidence: {list(missing)[:5]}"
+
+    def test_curated_page_counts_match_the_corpus_file(self, seeded, db):
+        for path in sorted(CORPUS_DIR.glob("*.yaml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            assert Source.objects.filter(document__sha256__isnull=False).count() >= len(data["sources"])
+            expected = {
+                Organisation: len(data["organisations"]),
+                Person: len(data["people"]),
+                Position: len(data["positions"]),
+                Initiative: len(data["initiatives"]),
+                Metric: len(data["metrics"]),
+                Case: len(data["cases"]),
+                Locality: len(data["localities"]),
+            }
+            for model, count in expected.items():
+                loaded = (
+                    model.objects.count()
+                    if model is not Locality
+                    else Locality.objects.filter(level__in=[Level.COMMUNITY, Level.COMPOUND]).count()
+                )
+                assert loaded == count, model.__name__
+
+    def test_the_page_is_split_into_its_six_pieces(self, seeded, db):
+        kinds = sorted(Source.objects.values_list("kind", flat=True))
+        assert kinds == ["commentary", "photo_caption", "photo_caption", "report", "report", "report"]
+        assert Source.objects.filter(is_truncated=True).count() == 1
+
+    def test_a_second_full_load_changes_nothing(self, seeded, db):
+        summary = load_all(progress=False)
+        assert not summary.changed, summary.line()
