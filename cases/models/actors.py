@@ -148,4 +148,7 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         where = self.organisation.name if self.organisation_id else ""
+        # Titles are kept as printed and often already name the organisation (长城社区党委副书记).
+        if where and where in self.title:
+            where = ""
         return f"{where}{self.title} {self.person.name}"

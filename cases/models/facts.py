@@ -212,7 +212,9 @@ class Metric(models.Model):
             return f"{Decimal(number).normalize():f}"
 
         value = fmt(self.value) if self.value_upper is None else f"{fmt(self.value)}—{fmt(self.value_upper)}"
-        prefix = {"approximately": "约", "nearly": "近", "at_least": "至少", "at_most": "至多"}.get(self.qualifier, "")
+        prefix = {"approximately": "约", "nearly": "近", "at_least": "至少", "at_most": "至多", "target": "目标"}.get(
+            self.qualifier, ""
+        )
         suffix = "余" if self.qualifier == Qualifier.MORE_THAN else ""
         return f"{prefix}{value}{suffix}{self.unit}{self.counted}"
 
