@@ -1,0 +1,7 @@
+"""The editorial admin. Each module registers its own ModelAdmins; importing it here is enough."""
+
+from __future__ import annotations
+
+from cases.admin import actors, cases, facts, places, sources
+
+__all__ = ["actors", "cases", "facts", "places", "sources"]

@@ -1,0 +1,200 @@
+"""The case: the editor's main page, its inlines, the workflow actions and the revision guard."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+
+from cases.admin.evidence import EvidenceForm, quote_in_context
+from cases.admin.filters import region_filter
+from cases.admin.mixins import ImportExportHistoryAdmin, ReadOnlyAfterPublishInline
+from cases.admin.resources import CaseResource
+from cases.models import Case, CaseOrganisation, Evidence, Metric, Position, Status
+from cases.models.sources import EVIDENCE_SUBJECTS
+from cases.services.workflow import PUBLISH_PERMISSION, SUBMIT_PERMISSION, can_edit_case, case_transition
+
+
+class CaseAdminForm(forms.ModelForm):
+    """Carries the revision the editor started from; a save over someone else's newer save is refused."""
+
+    class Meta:
+        model = Case
+        fields = "__all__"  # noqa: DJ007 -- the admin's fieldsets choose what shows
+        widgets = {"revision": forms.HiddenInput}
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        # The admin wraps the save in a transaction: the row lock holds until our write commits,
+        # so two saves cannot both pass this check.
+        current = Case.objects.select_for_update().filter(pk=self.instance.pk).values_list("revision", flat=True)
+        current_revision = current.first()
+        if current_revision is not None and cleaned.get("revision") != current_revision:
+            latest = self.instance.history.select_related("history_user").first()
+            who = f" by {latest.history_user}" if latest and latest.history_user else ""
+            raise ValidationError(
+                f"Conflict: this case was saved{who} after you opened it (revision {current_revision}, "
+                f"yours {cleaned.get('revision')}). Your changes were not saved. Open the case again "
+                f"in another tab, re-apply your changes there, and save.",
+                code="stale",
+            )
+        return cleaned
+
+
+class MetricInline(ReadOnlyAfterPublishInline, admin.TabularInline):
+    model = Metric
+    fk_name = "case"
+    extra = 0
+    fields = ["indicator", "value", "value_upper", "unit", "counted", "qualifier", "period_kind", "period_text"]
+    autocomplete_fields = ["indicator"]
+    preload_related = ("indicator",)
+    show_change_link = True
+
+
+class CaseOrganisationInline(ReadOnlyAfterPublishInline, admin.TabularInline):
+    model = CaseOrganisation
+    extra = 0
+    fields = ["organisation", "role"]
+    autocomplete_fields = ["organisation"]
+    preload_related = ("organisation",)
+    verbose_name = "参与组织 participating organisation"
+    verbose_name_plural = "参与组织 participating organisations"
+
+
+class EvidenceInline(ReadOnlyAfterPublishInline, admin.StackedInline):
+    model = Evidence
+    fk_name = "case"
+    form = EvidenceForm
+    extra = 0
+    fields = ["source", "quote", "occurrence", "claim", "in_context"]
+    readonly_fields = ["in_context"]
+    autocomplete_fields = ["source"]
+    preload_related = ("source",)
+    verbose_name = "证据 evidence quote"
+    verbose_name_plural = "证据 evidence quotes (supporting the case itself)"
+
+    def get_exclude(self, request, obj=None):
+        # Evidence here supports the case; the other subject columns stay empty.
+        return [name for name in EVIDENCE_SUBJECTS if name != "case"]
+
+    @admin.display(description="原文 in context")
+    def in_context(self, obj: Evidence) -> str:
+        return quote_in_context(obj)
+
+
+def _transition_action(to_status: str, permission: str, description: str):
+    def action(modeladmin: CaseAdmin, request: HttpRequest, queryset: QuerySet[Case]) -> None:
+        moved, refused = [], []
+        # One call per case: each move is checked, locked and recorded in history on its own.
+        for case in queryset.order_by("public_id"):
+            try:
+                case_transition(case=case, to_status=to_status, user=request.user)
+            except (PermissionDenied, ValidationError) as error:
+                refused.append(f"{case.public_id}: {'; '.join(getattr(error, 'messages', [str(error)]))}")
+            else:
+                moved.append(case.public_id)
+        if moved:
+            modeladmin.message_user(
+                request, f"{Status(to_status).label}: {len(moved)} case(s) ({', '.join(moved)})", messages.SUCCESS
+            )
+        for problem in refused:
+            modeladmin.message_user(request, f"Not moved — {problem}", messages.ERROR)
+
+    action.__name__ = f"move_to_{to_status}"
+    return admin.action(description=description, permissions=[permission])(action)
+
+
+@admin.register(Case)
+class CaseAdmin(ImportExportHistoryAdmin):
+    resource_classes = [CaseResource]
+    form = CaseAdminForm
+    list_display = ["public_id", "title_zh", "status", "primary_locality", "period_text", "published_at", "updated_at"]
+    list_select_related = ["primary_locality"]
+    list_filter = ["status", region_filter("primary_locality", "localities"), "themes"]
+    search_fields = ["public_id", "title_zh", "title_en", "summary_zh", "summary_en"]
+    autocomplete_fields = ["primary_locality", "localities", "themes", "initiatives", "people", "sources"]
+    readonly_fields = ["status", "published_at", "published_by", "api_link", "positions", "created_at", "updated_at"]
+    fieldsets = [
+        ("描述 Description", {"fields": ["public_id", "title_zh", "title_en", "summary_zh", "summary_en"]}),
+        ("地区 Localities", {"fields": ["primary_locality", "localities"]}),
+        ("主题 Themes", {"fields": ["themes", "initiatives"]}),
+        (
+            "时段 Period",
+            {
+                "fields": [
+                    "period_start_date",
+                    "period_start_precision",
+                    "period_end_date",
+                    "period_end_precision",
+                    "period_text",
+                ]
+            },
+        ),
+        ("人物与来源 People and sources", {"fields": ["people", "positions", "sources"]}),
+        (
+            "状态 Status",
+            {"fields": ["status", "published_at", "published_by", "api_link", "created_at", "updated_at", "revision"]},
+        ),
+    ]
+    inlines = [CaseOrganisationInline, MetricInline, EvidenceInline]
+    actions = [
+        _transition_action(Status.IN_REVIEW, "submit", "提交审核 Submit for review"),
+        _transition_action(Status.DRAFT, "submit", "撤回为草稿 Withdraw from review / unpublish to draft"),
+        _transition_action(Status.PUBLISHED, "publish", "发布 Publish"),
+        _transition_action(Status.ARCHIVED, "publish", "归档 Archive"),
+    ]
+
+    def has_submit_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(SUBMIT_PERMISSION) or request.user.has_perm(PUBLISH_PERMISSION)
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(PUBLISH_PERMISSION)
+
+    def has_change_permission(self, request, obj=None):
+        # Editors see public cases read-only; changing them is a reviewer's call.
+        return super().has_change_permission(request, obj) and (
+            obj is None or can_edit_case(case=obj, user=request.user)
+        )
+
+    def get_inlines(self, request, obj):
+        # Evidence and metrics must point at a saved case to validate; add them after the first save.
+        return self.inlines if obj is not None else [CaseOrganisationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("primary_locality", "published_by")
+
+    def get_export_queryset(self, request):
+        return super().get_export_queryset(request).prefetch_related("localities", "themes")
+
+    def save_model(self, request, obj: Case, form, change: bool) -> None:
+        if change:
+            obj.revision = form.cleaned_data["revision"] + 1
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="公开接口 public API")
+    def api_link(self, obj: Case) -> str:
+        if obj.pk is None:
+            return "—"
+        url = f"/api/v1/cases/{obj.public_id}/"
+        note = "" if obj.status == Status.PUBLISHED else " (visible there only once published)"
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>{}', url, url, note)
+
+    @admin.display(description="职务 positions of these people")
+    def positions(self, obj: Case) -> str:
+        if obj.pk is None:
+            return "—"
+        rows = Position.objects.filter(person__cases=obj).select_related("person", "organisation")
+        items = format_html_join(
+            "",
+            "<li>{} — {}{}</li>",
+            (
+                (p.person.name, p.organisation.name + " " if p.organisation_id else "", p.title)
+                for p in rows.order_by("person__name", "title")
+            ),
+        )
+        return format_html("<ul>{}</ul>", items) if items else "—"

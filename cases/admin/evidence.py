@@ -1,0 +1,71 @@
+"""Evidence in the admin: a form that finds the quote in its source, and the quote shown in context."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+
+from cases.models import Evidence
+from cases.services.evidence import evidence_locate
+
+# Characters of source text shown either side of a quote before the full text is folded away.
+CONTEXT_CHARS = 120
+
+
+class EvidenceForm(forms.ModelForm):
+    """Editors type the quote; its offsets are looked up in the source, as the seed loader does."""
+
+    occurrence = forms.IntegerField(
+        label="第几处 occurrence",
+        min_value=1,
+        initial=1,
+        help_text="which appearance of the quote in the source, when it occurs more than once",
+    )
+
+    class Meta:
+        model = Evidence
+        exclude = ["start", "end"]  # noqa: DJ006 -- offsets are looked up, never typed
+        widgets = {"quote": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        if instance.pk and instance.source_id and "occurrence" not in self.initial:
+            # Which appearance the stored offsets point at, so re-saving keeps them.
+            self.initial["occurrence"] = instance.source.text.count(instance.quote, 0, instance.start) + 1
+
+    def clean(self):
+        cleaned = super().clean()
+        source, quote, occurrence = cleaned.get("source"), cleaned.get("quote"), cleaned.get("occurrence")
+        if source and quote and occurrence:
+            try:
+                self.instance.start, self.instance.end = evidence_locate(
+                    source=source, quote=quote, occurrence=occurrence
+                )
+            except ValidationError as error:
+                # The error names its field (quote or occurrence), so it shows next to it.
+                self.add_error(None, error)
+        return cleaned
+
+
+def quote_in_context(evidence: Evidence) -> str:
+    """The source text around the quote with the quote in <mark>, and the full text folded below."""
+    if not evidence.pk or not evidence.source_id:
+        return "—"
+    text, start, end = evidence.source.text, evidence.start, evidence.end
+    before_start = max(0, start - CONTEXT_CHARS)
+    after_end = min(len(text), end + CONTEXT_CHARS)
+    return format_html(
+        '<div class="evidence-context">{}{}<mark>{}</mark>{}{}</div>'
+        '<details><summary>全文 full source text</summary><div class="evidence-fulltext" '
+        'style="white-space: pre-wrap; max-height: 24em; overflow: auto">{}<mark>{}</mark>{}</div></details>',
+        "…" if before_start else "",
+        text[before_start:start],
+        text[start:end],
+        text[end:after_end],
+        "…" if after_end < len(text) else "",
+        text[:start],
+        text[start:end],
+        text[end:],
+    )

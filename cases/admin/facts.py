@@ -1,0 +1,85 @@
+"""Themes, indicators, initiatives and metrics."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from cases.admin.actors import AliasSearchMixin
+from cases.admin.filters import region_filter
+from cases.admin.mixins import CaseGuardedAdmin, HistoryAdmin, ImportExportHistoryAdmin, PreloadingInline
+from cases.admin.resources import MetricResource
+from cases.models import Indicator, Initiative, InitiativeParticipant, Metric, Theme
+
+
+@admin.register(Theme)
+class ThemeAdmin(HistoryAdmin):
+    list_display = ["code", "name_zh", "name_en"]
+    search_fields = ["code", "name_zh", "name_en"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "name_en", "unit"]
+    search_fields = ["code", "name_zh", "name_en"]
+
+
+class ParticipantInline(PreloadingInline, admin.TabularInline):
+    model = InitiativeParticipant
+    extra = 0
+    fields = ["organisation", "role", "note"]
+    autocomplete_fields = ["organisation"]
+    preload_related = ("organisation",)
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(AliasSearchMixin, HistoryAdmin):
+    list_display = ["name", "kind", "parent", "start_text"]
+    list_select_related = ["parent"]
+    list_filter = ["kind", region_filter("localities")]
+    search_fields = ["name", "name_en", "description"]
+    autocomplete_fields = ["parent", "localities"]
+    fieldsets = [
+        (None, {"fields": ["name", "name_en", "aliases", "kind", "parent", "description", "localities"]}),
+        ("开始 Start", {"fields": ["start_date", "start_precision", "start_text"]}),
+    ]
+    inlines = [ParticipantInline]
+
+
+@admin.register(InitiativeParticipant)
+class InitiativeParticipantAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "role", "initiative"]
+    list_select_related = ["organisation", "initiative"]
+    list_filter = ["role"]
+    search_fields = ["organisation__name", "initiative__name"]
+    autocomplete_fields = ["organisation", "initiative"]
+
+
+@admin.register(Metric)
+class MetricAdmin(CaseGuardedAdmin, ImportExportHistoryAdmin):
+    resource_classes = [MetricResource]
+    list_display = ["__str__", "indicator", "qualifier", "period_text", "case", "locality", "organisation"]
+    list_select_related = ["indicator", "case", "locality", "organisation", "initiative"]
+    list_filter = ["indicator", "qualifier", "period_kind", region_filter("locality", "case__primary_locality")]
+    search_fields = ["counted", "note", "indicator__name_zh", "indicator__code", "case__title_zh"]
+    autocomplete_fields = ["indicator", "case", "locality", "organisation", "initiative"]
+    fieldsets = [
+        (None, {"fields": ["indicator", "value", "value_upper", "unit", "counted", "qualifier", "note"]}),
+        (
+            "时段 Period",
+            {
+                "fields": [
+                    "period_kind",
+                    "period_start_date",
+                    "period_start_precision",
+                    "period_end_date",
+                    "period_end_precision",
+                    "period_text",
+                ]
+            },
+        ),
+        ("描述 Describes (at least one)", {"fields": ["case", "locality", "organisation", "initiative"]}),
+    ]
+
+    def get_queryset(self, request):
+        # __str__ uses the indicator, also in autocomplete results.
+        return super().get_queryset(request).select_related("indicator")

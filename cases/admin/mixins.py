@@ -1,0 +1,120 @@
+"""Base classes shared by the admin modules."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
+from django.db import models
+from django.forms.models import BaseInlineFormSet
+from import_export.admin import ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Every change is recorded by simple-history; the History page shows field-level diffs and reverts."""
+
+    list_per_page = 50
+
+
+class ImportExportHistoryAdmin(ImportExportMixin, HistoryAdmin):
+    """History plus CSV/XLSX import (dry-run preview, then confirm) and export."""
+
+
+class PreloadedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that labels its selected value from an object the formset already loaded.
+
+    The stock widget runs one query per row to label the selected option; on an inline with many
+    rows that grows with the data. ``preloaded`` maps str(pk) → object (filled by the formset).
+    """
+
+    preloaded: dict[str, models.Model] | None = None
+
+    def optgroups(self, name, value, attr=None):
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if self.preloaded is None or not selected <= self.preloaded.keys():
+            return super().optgroups(name, value, attr)
+        default = (None, [], 0)
+        if not self.is_required:
+            default[1].append(self.create_option(name, "", "", False, 0))
+        for key in sorted(selected):
+            obj = self.preloaded[key]
+            label = self.choices.field.label_from_instance(obj)
+            default[1].append(self.create_option(name, obj.pk, label, selected, len(default[1])))
+        return [default]
+
+
+class PreloadingInlineFormSet(BaseInlineFormSet):
+    """Hands each autocomplete widget the related objects ``get_queryset`` already selected."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        for name, field in form.fields.items():
+            widget = field.widget.widget if isinstance(field.widget, RelatedFieldWidgetWrapper) else field.widget
+            if isinstance(widget, AutocompleteSelect) and not widget.allow_multiple_selected:
+                preloaded = self._preloaded(name)
+                if preloaded is not None:
+                    widget.__class__ = PreloadedAutocompleteSelect
+                    widget.preloaded = preloaded
+        return form
+
+    def _preloaded(self, name: str) -> dict[str, models.Model] | None:
+        cache = self.__dict__.setdefault("_preloaded_cache", {})
+        if name not in cache:
+            field = self.model._meta.get_field(name)
+            # Only trust objects the queryset joined in: anything else would cost a query each.
+            rows = [obj for obj in self.get_queryset() if field.is_cached(obj)]
+            cache[name] = {str(getattr(obj, field.attname)): getattr(obj, name) for obj in rows}
+        return cache[name]
+
+
+class PreloadingInline:
+    """Inline mixin: join the FK columns into the inline's queryset and label autocompletes from them."""
+
+    formset = PreloadingInlineFormSet
+    preload_related: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.select_related(*self.preload_related) if self.preload_related else queryset
+
+
+class ReadOnlyAfterPublishInline(PreloadingInline):
+    """Inline rows of a case follow the case: an editor cannot change facts of a public case."""
+
+    def _case_editable(self, request, obj) -> bool:
+        from cases.services.workflow import can_edit_case
+
+        return obj is None or can_edit_case(case=obj, user=request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._case_editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._case_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._case_editable(request, obj)
+
+
+admin.site.site_header = "社区治理案例库 Community-governance case database"
+admin.site.site_title = "案例库 admin"
+admin.site.index_title = "编辑 Editorial admin"
+
+
+class CaseGuardedAdmin:
+    """For rows that belong to a case: editors may not change or delete facts of a public case."""
+
+    def guarded_case(self, obj):
+        return getattr(obj, "case", None)
+
+    def _case_editable(self, request, obj) -> bool:
+        from cases.services.workflow import can_edit_case
+
+        case = self.guarded_case(obj) if obj is not None else None
+        return case is None or can_edit_case(case=case, user=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._case_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._case_editable(request, obj)

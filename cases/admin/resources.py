@@ -1,0 +1,306 @@
+"""Import/export resources (django-import-export) for cases, organisations, localities, metrics, people.
+
+Files round-trip: exporting and importing the same file skips every row (``skip_unchanged``), so it
+changes nothing and records no history. Related rows are referred to by what editors know: a
+locality by its statistical code (``#<id>`` for an uncoded one), an indicator or theme by its code,
+a case by its public id. A reference that matches nothing is an error naming the column and value;
+the admin then shows the row, column and reason and imports nothing (the file is one transaction).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from import_export import fields, resources, widgets
+
+from cases.models import Case, Indicator, Initiative, Locality, Metric, Organisation, Person, Theme
+from cases.services.workflow import can_edit_case
+
+
+def _as_text(value: Any) -> str:
+    """Spreadsheet cells come back as numbers: 510105005.0 must read as the code 510105005."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip() if value is not None else ""
+
+
+class RefWidget(widgets.ForeignKeyWidget):
+    """A foreign key by a natural field; an unknown value is a clear error, not a traceback."""
+
+    def __init__(self, model: type[models.Model], field: str, column: str) -> None:
+        super().__init__(model, field=field)
+        self.column = column
+
+    def clean(self, value, row=None, **kwargs):
+        text = _as_text(value)
+        if not text:
+            return None
+        try:
+            return self.model.objects.get(**{self.field: text})
+        except (self.model.DoesNotExist, ValueError, ValidationError):
+            model_name = self.model._meta.model_name
+            raise ValueError(f"column {self.column}: no {model_name} with {self.field} {text!r}") from None
+
+
+class LocalityWidget(widgets.ForeignKeyWidget):
+    """A locality by statistical code, or ``#<id>`` for places below the coded levels."""
+
+    def __init__(self, column: str) -> None:
+        super().__init__(Locality, field="code")
+        self.column = column
+
+    @staticmethod
+    def lookup(text: str) -> dict[str, str]:
+        return {"pk": text[1:]} if text.startswith("#") else {"code": text}
+
+    def clean(self, value, row=None, **kwargs):
+        text = _as_text(value)
+        if not text:
+            return None
+        lookup = self.lookup(text)
+        if not next(iter(lookup.values())).isdigit():
+            raise ValueError(f"column {self.column}: {text!r} is neither a statistical code nor #<id>")
+        found = Locality.objects.filter(**lookup).first()
+        if found is None:
+            raise ValueError(f"column {self.column}: no locality with {'id' if 'pk' in lookup else 'code'} {text}")
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return value.code or f"#{value.pk}"
+
+
+class StrictManyToManyWidget(widgets.ManyToManyWidget):
+    """Like ManyToManyWidget, but a value that matches nothing is an error instead of silently dropped."""
+
+    def __init__(self, model: type[models.Model], field: str, column: str) -> None:
+        super().__init__(model, separator=";", field=field)
+        self.column = column
+
+    def _keys(self, value) -> list[str]:
+        return [part.strip() for part in _as_text(value).split(self.separator) if part.strip()]
+
+    def clean(self, value, row=None, **kwargs):
+        keys = self._keys(value)
+        found = list(self.model.objects.filter(**{f"{self.field}__in": keys}))
+        missing = set(keys) - {str(getattr(obj, self.field)) for obj in found}
+        if missing:
+            raise ValueError(
+                f"column {self.column}: no {self.model._meta.model_name} with {self.field} "
+                + ", ".join(sorted(missing))
+            )
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        # Sorted so the same data always exports to the same cell.
+        return self.separator.join(sorted(str(getattr(item, self.field)) for item in value.all()))
+
+
+class LocalitiesWidget(StrictManyToManyWidget):
+    def __init__(self, column: str) -> None:
+        super().__init__(Locality, field="code", column=column)
+
+    def clean(self, value, row=None, **kwargs):
+        keys = self._keys(value)
+        found = []
+        for key in keys:
+            found.append(LocalityWidget(self.column).clean(key))
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        return self.separator.join(sorted(LocalityWidget(self.column).render(item) for item in value.all()))
+
+
+class AliasesWidget(widgets.Widget):
+    """A JSON list of names as one cell, ``;``-separated."""
+
+    def clean(self, value, row=None, **kwargs):
+        return [part.strip() for part in _as_text(value).split(";") if part.strip()]
+
+    def render(self, value, obj=None, **kwargs):
+        return ";".join(value or [])
+
+
+class GuardedResource(resources.ModelResource):
+    """Import rows as the importing user: history records them, and public cases stay a reviewer's call."""
+
+    def guarded_case(self, instance: models.Model) -> Case | None:
+        """The case whose public content this row would change, if any."""
+        return None
+
+    def before_save_instance(self, instance, row, **kwargs):
+        user = kwargs.get("user")
+        case = self.guarded_case(instance)
+        if case is not None and case.pk and user is not None and not can_edit_case(case=case, user=user):
+            raise ValidationError(
+                f"case {case.public_id} is {case.get_status_display()}; only a reviewer may change it"
+            )
+        if user is not None:
+            instance._history_user = user
+        super().before_save_instance(instance, row, **kwargs)
+
+
+class CaseResource(GuardedResource):
+    primary_locality = fields.Field(
+        attribute="primary_locality", column_name="primary_locality", widget=LocalityWidget("primary_locality")
+    )
+    localities = fields.Field(attribute="localities", column_name="localities", widget=LocalitiesWidget("localities"))
+    themes = fields.Field(
+        attribute="themes", column_name="themes", widget=StrictManyToManyWidget(Theme, field="code", column="themes")
+    )
+    # Status only moves through the workflow: exported for reference, never imported.
+    status = fields.Field(attribute="status", column_name="status", readonly=True)
+    published_at = fields.Field(attribute="published_at", column_name="published_at", readonly=True)
+    revision = fields.Field(attribute="revision", column_name="revision", readonly=True)
+
+    class Meta:
+        model = Case
+        import_id_fields = ["public_id"]
+        fields = [
+            "public_id",
+            "title_zh",
+            "title_en",
+            "summary_zh",
+            "summary_en",
+            "primary_locality",
+            "localities",
+            "period_start_date",
+            "period_start_precision",
+            "period_end_date",
+            "period_end_precision",
+            "period_text",
+            "themes",
+            "status",
+            "published_at",
+            "revision",
+        ]
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def get_queryset(self):
+        return Case.objects.select_related("primary_locality").prefetch_related("localities", "themes")
+
+    def guarded_case(self, instance: Case) -> Case | None:
+        if instance.pk is None:
+            return None
+        # The status as stored, not as the row claims it.
+        return Case.objects.filter(pk=instance.pk).first()
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        if instance.pk is not None:
+            instance.revision += 1
+
+
+class OrganisationResource(GuardedResource):
+    aliases = fields.Field(attribute="aliases", column_name="aliases", widget=AliasesWidget())
+    locality = fields.Field(attribute="locality", column_name="locality", widget=LocalityWidget("locality"))
+    parent = fields.Field(attribute="parent", column_name="parent", widget=RefWidget(Organisation, "pk", "parent"))
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "name_en",
+            "aliases",
+            "kind",
+            "locality",
+            "parent",
+            "founded_date",
+            "founded_precision",
+            "founded_text",
+            "description",
+        ]
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def get_queryset(self):
+        return Organisation.objects.select_related("locality", "parent")
+
+
+class LocalityResource(GuardedResource):
+    parent = fields.Field(attribute="parent", column_name="parent", widget=LocalityWidget("parent"))
+    # Empty means "no code": stored as NULL, since codes are unique.
+    code = fields.Field(attribute="code", column_name="code", widget=widgets.CharWidget(allow_blank=False))
+    full_name = fields.Field(attribute="full_name", column_name="full_name", readonly=True)
+
+    class Meta:
+        model = Locality
+        fields = ["id", "name", "name_en", "level", "parent", "code", "note", "full_name"]
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def get_queryset(self):
+        return Locality.objects.select_related("parent")
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if field.attribute == "code" and field.column_name in row:
+            row = {**row, "code": _as_text(row["code"]) or None}
+        super().import_field(field, instance, row, is_m2m, **kwargs)
+
+
+class PersonResource(GuardedResource):
+    class Meta:
+        model = Person
+        fields = ["id", "name", "name_en", "note"]
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+
+class MetricResource(GuardedResource):
+    indicator = fields.Field(
+        attribute="indicator", column_name="indicator", widget=RefWidget(Indicator, "code", "indicator")
+    )
+    case = fields.Field(attribute="case", column_name="case", widget=RefWidget(Case, "public_id", "case"))
+    locality = fields.Field(attribute="locality", column_name="locality", widget=LocalityWidget("locality"))
+    organisation = fields.Field(
+        attribute="organisation", column_name="organisation", widget=RefWidget(Organisation, "pk", "organisation")
+    )
+    initiative = fields.Field(
+        attribute="initiative", column_name="initiative", widget=RefWidget(Initiative, "pk", "initiative")
+    )
+
+    class Meta:
+        model = Metric
+        fields = [
+            "id",
+            "indicator",
+            "value",
+            "value_upper",
+            "unit",
+            "counted",
+            "qualifier",
+            "period_kind",
+            "period_start_date",
+            "period_start_precision",
+            "period_end_date",
+            "period_end_precision",
+            "period_text",
+            "case",
+            "locality",
+            "organisation",
+            "initiative",
+            "note",
+        ]
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def get_queryset(self):
+        return Metric.objects.select_related("indicator", "case", "locality", "organisation", "initiative")
+
+    def guarded_case(self, instance: Metric) -> Case | None:
+        stored = Metric.objects.filter(pk=instance.pk).select_related("case").first() if instance.pk else None
+        # Both the case it belonged to and the one it moves to must be editable.
+        for case in (stored.case if stored else None, instance.case):
+            if case is not None and case.status not in ("draft", "in_review"):
+                return case
+        return None
