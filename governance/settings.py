@@ -131,6 +131,46 @@ AXES_RESET_ON_SUCCESS = True
 
 SIMPLE_HISTORY_REVERT_DISABLED = False
 
+# The research API (cases/api/, docs/api.md). Anonymous clients are throttled per IP; the rate is
+# read per request (cases.api.throttling), "none" switches it off.
+API_ANON_THROTTLE_RATE = None if env_str("API_ANON_THROTTLE_RATE", "120/minute") == "none" else env_str(
+    "API_ANON_THROTTLE_RATE", "120/minute"
+)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_THROTTLE_CLASSES": ["cases.api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "cases.api.pagination.HybridPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "cases.api.errors.api_exception_handler",
+    "URL_FORMAT_OVERRIDE": "format",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Community-governance case database: research API",
+    "DESCRIPTION": "Read-only access to published cases of Chinese grassroots governance. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "cases.models.dates.DatePrecision",
+        "OrganisationKindEnum": "cases.models.actors.OrganisationKind",
+        "InitiativeKindEnum": "cases.models.facts.InitiativeKind",
+        "SourceKindEnum": "cases.models.sources.SourceKind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cases.api.schema.document_error_responses",
+    ],
+}
+
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True

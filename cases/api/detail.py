@@ -1,0 +1,165 @@
+"""Detail serializers: one object with what hangs off it, each nested list pre-filtered to public
+rows by the view's prefetches (see views.py)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from cases.api.serializers import (
+    CaseSerializer,
+    InitiativeSerializer,
+    LocalityRefSerializer,
+    LocalitySerializer,
+    MetricSerializer,
+    OrganisationSerializer,
+    PersonSerializer,
+    SourceSerializer,
+    ThemeSerializer,
+)
+from cases.models import (
+    CaseOrganisation,
+    Evidence,
+    Initiative,
+    InitiativeParticipant,
+    Position,
+    Source,
+    SourceCredit,
+)
+
+
+class CaseRefSerializer(serializers.Serializer):
+    public_id = serializers.CharField()
+    title_zh = serializers.CharField()
+
+
+class NamedRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class InitiativeRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Initiative
+        fields = ["id", "name", "name_en", "kind"]
+
+
+class CaseOrganisationSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="organisation.id")
+    name = serializers.CharField(source="organisation.name")
+    name_en = serializers.CharField(source="organisation.name_en")
+    kind = serializers.CharField(source="organisation.kind")
+
+    class Meta:
+        model = CaseOrganisation
+        fields = ["id", "name", "name_en", "kind", "role"]
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    organisation = NamedRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Position
+        fields = ["title", "title_en", "organisation", "as_of_date", "as_of_precision", "as_of_text"]
+
+
+class PersonWithPostsSerializer(PersonSerializer):
+    posts = PositionSerializer(many=True, read_only=True, source="public_positions")
+
+    class Meta(PersonSerializer.Meta):
+        fields = [*PersonSerializer.Meta.fields, "posts"]
+
+
+class CitationSerializer(SourceSerializer):
+    class Meta(SourceSerializer.Meta):
+        fields = ["id", "outlet", "headline", "byline", "publication_date", "publication_precision", "publication_text"]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    source = CitationSerializer(read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = ["quote", "claim", "start", "end", "source"]
+
+
+class CaseDetailSerializer(CaseSerializer):
+    localities = LocalityRefSerializer(many=True, read_only=True, help_text="further localities")
+    themes = ThemeSerializer(many=True, read_only=True)
+    initiatives = InitiativeRefSerializer(many=True, read_only=True)
+    organisations = CaseOrganisationSerializer(many=True, read_only=True, source="case_organisations")
+    people = PersonWithPostsSerializer(many=True, read_only=True)
+    metrics = MetricSerializer(many=True, read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    sources = CitationSerializer(many=True, read_only=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = [
+            *CaseSerializer.Meta.fields,
+            "summary_zh",
+            "summary_en",
+            "localities",
+            "initiatives",
+            "organisations",
+            "people",
+            "metrics",
+            "evidence",
+            "sources",
+        ]
+
+
+class LocalityDetailSerializer(LocalitySerializer):
+    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+
+    class Meta(LocalitySerializer.Meta):
+        fields = [*LocalitySerializer.Meta.fields, "aliases", "note"]
+
+
+class OrganisationDetailSerializer(OrganisationSerializer):
+    cases = CaseRefSerializer(many=True, read_only=True, source="published_cases")
+    initiatives = InitiativeRefSerializer(many=True, read_only=True, source="public_initiatives")
+
+    class Meta(OrganisationSerializer.Meta):
+        fields = [*OrganisationSerializer.Meta.fields, "description", "cases", "initiatives"]
+
+
+class PersonDetailSerializer(PersonWithPostsSerializer):
+    cases = CaseRefSerializer(many=True, read_only=True, source="published_cases")
+
+    class Meta(PersonWithPostsSerializer.Meta):
+        fields = [*PersonWithPostsSerializer.Meta.fields, "note", "cases"]
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="organisation.id")
+    name = serializers.CharField(source="organisation.name")
+    kind = serializers.CharField(source="organisation.kind")
+
+    class Meta:
+        model = InitiativeParticipant
+        fields = ["id", "name", "kind", "role", "note"]
+
+
+class InitiativeDetailSerializer(InitiativeSerializer):
+    participants = ParticipantSerializer(many=True, read_only=True)
+    cases = CaseRefSerializer(many=True, read_only=True, source="published_cases")
+
+    class Meta(InitiativeSerializer.Meta):
+        fields = [*InitiativeSerializer.Meta.fields, "description", "participants", "cases"]
+
+
+class CreditSerializer(serializers.ModelSerializer):
+    person = NamedRefSerializer(read_only=True, allow_null=True)
+    organisation = NamedRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = SourceCredit
+        fields = ["role", "as_printed", "person", "organisation"]
+
+
+class SourceDetailSerializer(SourceSerializer):
+    credits = CreditSerializer(many=True, read_only=True)
+    cases = CaseRefSerializer(many=True, read_only=True, source="published_cases")
+
+    class Meta(SourceSerializer.Meta):
+        model = Source
+        fields = [*SourceSerializer.Meta.fields, "editorial_note", "text", "credits", "cases"]

@@ -1,0 +1,62 @@
+"""Turning a researcher's ``region`` value into one locality.
+
+Three unambiguous forms:
+
+* digits: an NBS statistical code of 2, 4, 6, 9 or 12 digits (``51``, ``5101``, ``510105005``);
+* ``id:123``: a locality's id, for places without a code (communities, compounds);
+* anything else: a name or alias (``四川省``, ``成都``, ``少城街道``), which must match exactly one place.
+"""
+
+from __future__ import annotations
+
+from cases.api.errors import AmbiguousRegion
+from cases.models import Locality
+from cases.models.places import CODE_LENGTHS
+
+CODE_LENGTH_SET = frozenset(CODE_LENGTHS.values())
+MAX_CANDIDATES = 20
+
+
+class RegionNotFound(ValueError):
+    """The value names no public locality; the message says why."""
+
+
+def resolve_region(value: str, *, field: str = "region") -> Locality:
+    """The one public locality ``value`` names, or RegionNotFound / AmbiguousRegion."""
+    value = value.strip()
+    public = Locality.objects.public()
+    if not value:
+        raise RegionNotFound("region is empty")
+    if value.isdigit() and value.isascii():
+        if len(value) not in CODE_LENGTH_SET:
+            raise RegionNotFound(
+                f"{value!r} is not a statistical code (codes have 2, 4, 6, 9 or 12 digits; use id:{value} for an id)"
+            )
+        found = public.filter(code=value).first()
+        if found is None:
+            raise RegionNotFound(f"no locality has the statistical code {value}")
+        return found
+    if value.startswith("id:"):
+        raw = value[3:]
+        if not (raw.isdigit() and raw.isascii()) or len(raw) > 18:
+            raise RegionNotFound(f"{value!r}: after id: give a locality id (digits)")
+        found = public.filter(pk=int(raw)).first()
+        if found is None:
+            raise RegionNotFound(f"no locality has the id {raw}")
+        return found
+    matches = list(public.named(value).order_by("path")[: MAX_CANDIDATES + 1])
+    if not matches:
+        raise RegionNotFound(f"no locality is named {value!r}")
+    if len(matches) > 1:
+        candidates = [
+            {"id": m.pk, "code": m.code, "name": m.name, "full_name": m.full_name, "level": m.level}
+            for m in matches[:MAX_CANDIDATES]
+        ]
+        listed = "; ".join(f"{c['code'] or 'id:' + str(c['id'])} {c['full_name']}" for c in candidates)
+        more = " (and more)" if len(matches) > MAX_CANDIDATES else ""
+        raise AmbiguousRegion(
+            field,
+            f"{value!r} is ambiguous: it names {listed}{more}. Give the code (or id:N) instead.",
+            candidates,
+        )
+    return matches[0]

@@ -1,0 +1,60 @@
+"""Schema post-processing: document the one error shape on every operation that can return it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "The shape of every 4xx response.",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "status": {"type": "integer"},
+                "code": {"type": "string", "description": "invalid, unknown_parameters, ambiguous_region, not_found…"},
+                "message": {"type": "string", "description": "what is wrong, in words"},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                    "description": "messages per query parameter or body field",
+                },
+                "candidates": {
+                    "type": "array",
+                    "items": {"type": "object", "additionalProperties": True},
+                    "description": "for an ambiguous region: the places it could mean",
+                },
+            },
+            "required": ["status", "code", "message"],
+        }
+    },
+    "required": ["error"],
+}
+
+ERROR_DESCRIPTIONS = {
+    "400": "Unknown query parameter or invalid value",
+    "401": "Not authenticated",
+    "403": "Not allowed",
+    "404": "Not found (or not published)",
+    "405": "Method not allowed",
+    "406": "Format not available",
+    "429": "Too many requests",
+}
+
+
+def document_error_responses(result: dict[str, Any], generator, request, public: bool) -> dict[str, Any]:
+    """Add the Error component and reference it from each operation's possible 4xx responses."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, operations in result.get("paths", {}).items():
+        if not path.startswith("/api/v1/") or path.startswith(("/api/v1/schema", "/api/v1/docs", "/api/v1/redoc")):
+            continue
+        for method, operation in operations.items():
+            codes = ["400", "405", "406", "429"]
+            if "{" in path:
+                codes.append("404")
+            if method in {"post", "put", "patch", "delete"}:
+                codes += ["401", "403"]
+            for code in codes:
+                operation["responses"].setdefault(code, {"description": ERROR_DESCRIPTIONS[code], "content": reference})
+    return result

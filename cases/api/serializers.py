@@ -1,0 +1,252 @@
+"""Summary serializers: one row per object, flat enough to be a CSV line.
+
+Fields are explicit; a field's position is its CSV column's position, so new fields are added at
+the end (see docs/api.md, "Stability").
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from cases.models import (
+    Case,
+    Indicator,
+    Initiative,
+    Locality,
+    Metric,
+    Organisation,
+    Person,
+    Source,
+    Theme,
+)
+
+
+class LocalityRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Locality
+        fields = ["id", "code", "name", "full_name", "level"]
+
+
+class LocalitySerializer(serializers.ModelSerializer):
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, help_text="the parent locality's id")
+
+    class Meta:
+        model = Locality
+        fields = ["id", "code", "name", "name_en", "full_name", "level", "parent"]
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Theme
+        fields = ["code", "name_zh", "name_en", "description"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Indicator
+        fields = ["code", "name_zh", "name_en", "unit", "description"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:case-detail", lookup_field="public_id")
+    primary_locality = LocalityRefSerializer(read_only=True)
+    themes = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code", help_text="theme codes")
+
+    class Meta:
+        model = Case
+        fields = [
+            "public_id",
+            "url",
+            "title_zh",
+            "title_en",
+            "status",
+            "primary_locality",
+            "period_start_date",
+            "period_start_precision",
+            "period_end_date",
+            "period_end_precision",
+            "period_text",
+            "themes",
+            "published_at",
+        ]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    locality = LocalityRefSerializer(read_only=True, allow_null=True)
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, help_text="the parent organisation's id")
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "name_en",
+            "aliases",
+            "kind",
+            "locality",
+            "parent",
+            "founded_date",
+            "founded_precision",
+            "founded_text",
+        ]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "name", "name_en"]
+
+
+class InitiativeSerializer(serializers.ModelSerializer):
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, help_text="the initiative this one is part of")
+    locality_codes = serializers.SerializerMethodField(help_text="codes (or id:N) of the places it covers")
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "id",
+            "name",
+            "name_en",
+            "aliases",
+            "kind",
+            "parent",
+            "start_date",
+            "start_precision",
+            "start_text",
+            "locality_codes",
+        ]
+
+    def get_locality_codes(self, obj: Initiative) -> list[str]:
+        return [place.code or f"id:{place.pk}" for place in obj.localities.all()]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    byline = serializers.SerializerMethodField(help_text="the credits as printed, joined")
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "outlet",
+            "column",
+            "kicker",
+            "headline",
+            "subheadline",
+            "kind",
+            "publication_date",
+            "publication_precision",
+            "publication_text",
+            "page",
+            "url",
+            "byline",
+            "is_truncated",
+        ]
+
+    def get_byline(self, obj: Source) -> str:
+        return " ".join(credit.as_printed for credit in obj.credits.all())
+
+
+def _citation(source: Source | None) -> str:
+    if source is None:
+        return ""
+    date = source.publication_date.isoformat() if source.publication_date else source.publication_text or "n.d."
+    byline = " ".join(credit.as_printed for credit in source.credits.all())
+    parts = [source.outlet, f"《{source.headline}》", byline, date]
+    return ", ".join(part for part in parts if part)
+
+
+class MetricSerializer(serializers.ModelSerializer):
+    """One observation per row (tidy long format): where, what, how much, when, and who says so."""
+
+    case = serializers.SlugRelatedField(read_only=True, slug_field="public_id", allow_null=True)
+    locality_code = serializers.SerializerMethodField(help_text="the metric's place, else its case's primary place")
+    locality_full_name = serializers.SerializerMethodField()
+    indicator = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    indicator_name_zh = serializers.CharField(source="indicator.name_zh", read_only=True)
+    indicator_name_en = serializers.CharField(source="indicator.name_en", read_only=True)
+    value = serializers.DecimalField(max_digits=18, decimal_places=4, coerce_to_string=False, read_only=True)
+    value_upper = serializers.DecimalField(
+        max_digits=18, decimal_places=4, coerce_to_string=False, read_only=True, allow_null=True
+    )
+    organisation = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    initiative = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    source_id = serializers.SerializerMethodField(help_text="the public source quoted as evidence")
+    source_outlet = serializers.SerializerMethodField()
+    source_headline = serializers.SerializerMethodField()
+    source_publication_date = serializers.SerializerMethodField()
+    source_publication_precision = serializers.SerializerMethodField()
+    citation = serializers.SerializerMethodField(help_text="outlet, 《headline》, byline, date")
+
+    class Meta:
+        model = Metric
+        fields = [
+            "id",
+            "case",
+            "locality_code",
+            "locality_full_name",
+            "indicator",
+            "indicator_name_zh",
+            "indicator_name_en",
+            "value",
+            "value_upper",
+            "unit",
+            "counted",
+            "qualifier",
+            "period_kind",
+            "period_start_date",
+            "period_start_precision",
+            "period_end_date",
+            "period_end_precision",
+            "period_text",
+            "organisation",
+            "initiative",
+            "source_id",
+            "source_outlet",
+            "source_headline",
+            "source_publication_date",
+            "source_publication_precision",
+            "citation",
+        ]
+
+    @staticmethod
+    def _place(obj: Metric) -> Locality | None:
+        if obj.locality_id:
+            return obj.locality
+        return obj.case.primary_locality if obj.case_id else None
+
+    @staticmethod
+    def _source(obj: Metric) -> Source | None:
+        # Prefetched as ``public_evidence`` (public sources only), ordered by source and offset.
+        evidence = getattr(obj, "public_evidence", [])
+        return evidence[0].source if evidence else None
+
+    def get_locality_code(self, obj: Metric) -> str | None:
+        place = self._place(obj)
+        return place.code if place else None
+
+    def get_locality_full_name(self, obj: Metric) -> str | None:
+        place = self._place(obj)
+        return place.full_name if place else None
+
+    def get_source_id(self, obj: Metric) -> int | None:
+        source = self._source(obj)
+        return source.pk if source else None
+
+    def get_source_outlet(self, obj: Metric) -> str | None:
+        source = self._source(obj)
+        return source.outlet if source else None
+
+    def get_source_headline(self, obj: Metric) -> str | None:
+        source = self._source(obj)
+        return source.headline if source else None
+
+    def get_source_publication_date(self, obj: Metric) -> str | None:
+        source = self._source(obj)
+        return source.publication_date.isoformat() if source and source.publication_date else None
+
+    def get_source_publication_precision(self, obj: Metric) -> str | None:
+        source = self._source(obj)
+        return source.publication_precision if source else None
+
+    def get_citation(self, obj: Metric) -> str:
+        return _citation(self._source(obj))

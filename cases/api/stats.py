@@ -1,0 +1,231 @@
+"""``/api/v1/stats/``: counts of published cases by region, theme, organisation kind and year, and
+metric counts and sums by indicator and region. Every case filter applies; the metrics counted are
+those of the matching cases (restricted to ``indicator`` when given).
+
+Regions are grouped in SQL on the locality path (``n1/51/5101/510105/…``): the code at a level is a
+fixed-width slice after the country segment, so grouping needs no join per level.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters as filters
+from django.db.models import Count, F, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, ExtractYear, StrIndex, Substr
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cases.api.errors import UnknownParameters
+from cases.api.filters import CaseFilter
+from cases.api.views import COMMON_PARAMETERS
+from cases.models import Case, CaseOrganisation, Level, Locality, Metric, OrganisationKind, Status, Theme
+
+# Offset of a level's code after the country segment's slash, and its width: "51/" "5101/" "510105/".
+REGION_SLICES = {Level.PROVINCE: (1, 2), Level.PREFECTURE: (4, 4), Level.COUNTY: (9, 6)}
+
+
+class StatsFilter(CaseFilter):
+    region_level = filters.ChoiceFilter(
+        choices=[(level.value, level.label) for level in REGION_SLICES],
+        method="keep",
+        empty_label=None,
+        help_text="group regions at this level (default province)",
+    )
+
+    def keep(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        # Not a filter: read by StatsView.
+        return queryset
+
+
+def region_code(path_expression: Any, level: str) -> Substr:
+    offset, width = REGION_SLICES[level]
+    return Substr(path_expression, StrIndex(path_expression, Value("/")) + offset, width)
+
+
+class RegionCountSerializer(serializers.Serializer):
+    code = serializers.CharField(allow_null=True, help_text="null: located above the chosen level")
+    full_name = serializers.CharField(allow_null=True)
+    count = serializers.IntegerField()
+
+
+class ThemeCountSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name_zh = serializers.CharField()
+    name_en = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class KindCountSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class YearCountSerializer(serializers.Serializer):
+    year = serializers.IntegerField(allow_null=True, help_text="year the period starts; null: unknown")
+    count = serializers.IntegerField()
+
+
+class MetricSumSerializer(serializers.Serializer):
+    indicator = serializers.CharField()
+    code = serializers.CharField(allow_null=True, required=False)
+    full_name = serializers.CharField(allow_null=True, required=False)
+    count = serializers.IntegerField()
+    sum = serializers.DecimalField(max_digits=30, decimal_places=4, coerce_to_string=False)
+
+
+class CaseStatsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    region_level = serializers.CharField()
+    by_region = RegionCountSerializer(many=True)
+    by_theme = ThemeCountSerializer(many=True)
+    by_organisation_kind = KindCountSerializer(many=True, help_text="cases with at least one organisation of kind")
+    by_year = YearCountSerializer(many=True)
+
+
+class MetricStatsSerializer(serializers.Serializer):
+    by_indicator = MetricSumSerializer(many=True)
+    by_indicator_and_region = MetricSumSerializer(many=True)
+
+
+class StatsSerializer(serializers.Serializer):
+    cases = CaseStatsSerializer()
+    metrics = MetricStatsSerializer()
+
+
+class StatsSchema(AutoSchema):
+    def get_filter_backends(self) -> list:
+        # One object, not a list, but every case filter applies.
+        return self.view.filter_backends
+
+
+class StatsView(generics.GenericAPIView):
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = StatsFilter
+    queryset = Case.objects.none()
+    renderer_classes = [JSONRenderer]
+    pagination_class = None
+    schema = StatsSchema()
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        allowed = set(COMMON_PARAMETERS) | set(StatsFilter.base_filters)
+        unknown = sorted(name for name in request.query_params if name not in allowed)
+        if unknown:
+            raise UnknownParameters(unknown, sorted(allowed))
+
+    def get_queryset(self) -> QuerySet:
+        staff = self.request.user and self.request.user.is_staff
+        if staff and "status" in self.request.query_params:
+            return Case.objects.all()
+        # Counts never include drafts unless staff ask for them.
+        return Case.objects.published() if not staff else Case.objects.filter(status=Status.PUBLISHED)
+
+    @extend_schema(summary="Counts and sums over the matching cases", responses=StatsSerializer)
+    def get(self, request: Request) -> Response:
+        cases = self.filter_queryset(self.get_queryset())
+        level = request.query_params.get("region_level") or Level.PROVINCE
+        case_ids = cases.values("pk")
+        metrics = Metric.objects.filter(case__in=case_ids)
+        if request.query_params.get("indicator"):
+            metrics = metrics.filter(indicator__code=request.query_params["indicator"])
+        return Response(
+            {
+                "cases": {
+                    "total": cases.count(),
+                    "region_level": level,
+                    "by_region": self.by_region(cases, F("primary_locality__path"), level),
+                    "by_theme": self.by_theme(case_ids),
+                    "by_organisation_kind": self.by_organisation_kind(case_ids),
+                    "by_year": [
+                        {"year": row["year"], "count": row["count"]}
+                        for row in cases.order_by()
+                        .annotate(year=ExtractYear("period_start_date"))
+                        .values("year")
+                        .annotate(count=Count("pk"))
+                        .order_by(F("year").asc(nulls_last=True))
+                    ],
+                },
+                "metrics": self.metric_stats(metrics, level),
+            }
+        )
+
+    @staticmethod
+    def _names(codes: set[str]) -> dict[str, str]:
+        return dict(Locality.objects.filter(code__in=codes).values_list("code", "full_name"))
+
+    @classmethod
+    def by_region(cls, cases: QuerySet, path: Any, level: str) -> list[dict[str, Any]]:
+        counts: dict[str | None, int] = {}
+        rows = cases.order_by().annotate(region=region_code(path, level)).values("region").annotate(n=Count("pk"))
+        width = REGION_SLICES[level][1]
+        for row in rows:
+            code = row["region"] if row["region"] and row["region"].isdigit() and len(row["region"]) == width else None
+            counts[code] = counts.get(code, 0) + row["n"]
+        names = cls._names({code for code in counts if code})
+        ordered = sorted(counts.items(), key=lambda item: (item[0] is None, item[0] or ""))
+        return [{"code": code, "full_name": names.get(code) if code else None, "count": n} for code, n in ordered]
+
+    @staticmethod
+    def by_theme(case_ids: QuerySet) -> list[dict[str, Any]]:
+        rows = (
+            Case.themes.through.objects.filter(case__in=case_ids)
+            .values("theme_id")
+            .annotate(count=Count("case_id"))
+            .order_by()
+        )
+        counts = {row["theme_id"]: row["count"] for row in rows}
+        themes = Theme.objects.filter(pk__in=counts).order_by("code")
+        return [{"code": t.code, "name_zh": t.name_zh, "name_en": t.name_en, "count": counts[t.pk]} for t in themes]
+
+    @staticmethod
+    def by_organisation_kind(case_ids: QuerySet) -> list[dict[str, Any]]:
+        rows = (
+            CaseOrganisation.objects.filter(case__in=case_ids)
+            .values("organisation__kind")
+            .annotate(count=Count("case_id", distinct=True))
+            .order_by("organisation__kind")
+        )
+        labels = dict(OrganisationKind.choices)
+        return [
+            {"kind": kind, "label": labels.get(kind, ""), "count": row["count"]}
+            for row in rows
+            if (kind := row["organisation__kind"])
+        ]
+
+    @classmethod
+    def metric_stats(cls, metrics: QuerySet, level: str) -> dict[str, Any]:
+        by_indicator = [
+            {"indicator": row["indicator__code"], "count": row["count"], "sum": row["sum"]}
+            for row in metrics.order_by()
+            .values("indicator__code")
+            .annotate(count=Count("pk"), sum=Sum("value"))
+            .order_by("indicator__code")
+        ]
+        path = Coalesce(F("locality__path"), F("case__primary_locality__path"))
+        width = REGION_SLICES[level][1]
+        grouped: dict[tuple[str, str | None], dict[str, Any]] = {}
+        rows = (
+            metrics.order_by()
+            .annotate(region=region_code(path, level))
+            .values("indicator__code", "region")
+            .annotate(count=Count("pk"), sum=Sum("value"))
+        )
+        for row in rows:
+            region = row["region"]
+            code = region if region and region.isdigit() and len(region) == width else None
+            entry = grouped.setdefault((row["indicator__code"], code), {"count": 0, "sum": 0})
+            entry["count"] += row["count"]
+            entry["sum"] += row["sum"] or 0
+        names = cls._names({code for _, code in grouped if code})
+        by_region = [
+            {"indicator": indicator, "code": code, "full_name": names.get(code) if code else None, **values}
+            for (indicator, code), values in sorted(grouped.items(), key=lambda item: (item[0][0], item[0][1] or "~"))
+        ]
+        return {"by_indicator": by_indicator, "by_indicator_and_region": by_region}

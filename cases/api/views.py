@@ -1,0 +1,257 @@
+"""Read-only resources under /api/v1/. Every queryset starts from a ``public()`` (or
+``published()``) queryset; staff see drafts only on cases, and only when they ask.
+
+To add a filter backend (e.g. full-text ``?q=``) to every resource, add it to
+``PublicViewSet.filter_backends``: the schema and the strict-parameter check both read its
+``get_schema_operation_parameters``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import StreamingHttpResponse
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cases.api import detail, filters, serializers
+from cases.api.errors import UnknownParameters
+from cases.api.renderers import CSVRenderer, csv_columns, csv_lines
+from cases.models import (
+    Case,
+    Evidence,
+    Indicator,
+    Initiative,
+    Locality,
+    Metric,
+    Organisation,
+    Person,
+    Position,
+    Source,
+    Status,
+    Theme,
+)
+
+# Parameters every endpoint accepts: the renderer override (?format=json|csv|api).
+COMMON_PARAMETERS = frozenset({"format"})
+CSV_CHUNK_ROWS = 1000
+
+
+def allowed_parameters(view: Any) -> set[str]:
+    """The query parameters this request may carry: exactly those the schema documents."""
+    allowed = set(COMMON_PARAMETERS)
+    if getattr(view, "action", None) != "list":
+        return allowed
+    for backend in view.filter_backends:
+        if isinstance(backend(), DjangoFilterBackend):
+            filterset_class = getattr(view, "filterset_class", None)
+            if filterset_class is not None:
+                allowed.update(filterset_class.base_filters)
+        else:
+            allowed.update(param["name"] for param in backend().get_schema_operation_parameters(view))
+    if view.paginator is not None:
+        allowed.update(param["name"] for param in view.paginator.get_schema_operation_parameters(view))
+    return allowed
+
+
+class PublicViewSet(viewsets.ReadOnlyModelViewSet):
+    """The shared behaviour: strict parameters, CSV streaming, JSON errors."""
+
+    filter_backends = [DjangoFilterBackend]
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    list_serializer_class: type | None = None
+
+    @property
+    def public_only(self) -> bool:
+        return not (self.request.user and self.request.user.is_staff)
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        allowed = allowed_parameters(self)
+        unknown = sorted(name for name in request.query_params if name not in allowed)
+        if unknown:
+            raise UnknownParameters(unknown, sorted(allowed))
+
+    def finalize_response(self, request: Request, response, *args, **kwargs):
+        # Errors are always JSON, even when CSV was asked for.
+        if getattr(response, "status_code", 200) >= 400 and isinstance(
+            getattr(request, "accepted_renderer", None), CSVRenderer
+        ):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def get_serializer_class(self):
+        if self.action == "list" and self.list_serializer_class is not None:
+            return self.list_serializer_class
+        return self.serializer_class
+
+    def list(self, request: Request, *args, **kwargs) -> Response | StreamingHttpResponse:
+        if isinstance(request.accepted_renderer, CSVRenderer):
+            return self.stream_csv(self.filter_queryset(self.get_queryset()))
+        return super().list(request, *args, **kwargs)
+
+    def stream_csv(self, queryset: QuerySet) -> StreamingHttpResponse:
+        """Every matching row, streamed in chunks: memory stays flat however many rows match."""
+        serializer = self.get_serializer()
+        columns = csv_columns(serializer)
+        rows = (serializer.to_representation(obj) for obj in queryset.iterator(chunk_size=CSV_CHUNK_ROWS))
+        response = StreamingHttpResponse(csv_lines(columns, rows), content_type="text/csv; charset=utf-8")
+        name = self.basename.replace("-", "_")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+
+
+def public_evidence(*, public_only: bool, to_attr: str | None = None) -> Prefetch:
+    """Evidence with its source and byline; for anonymous users only quotes from public sources."""
+    queryset = Evidence.objects.select_related("source").prefetch_related("source__credits").order_by("source", "start")
+    if public_only:
+        queryset = queryset.filter(source__in=Source.objects.public())
+    return Prefetch("evidence", queryset=queryset, to_attr=to_attr)
+
+
+def metrics_queryset(*, public_only: bool) -> QuerySet:
+    """Metrics with what the tidy row needs; anonymous users get only public metrics."""
+    base = Metric.objects.public() if public_only else Metric.objects.all()
+    return base.select_related("indicator", "locality", "case__primary_locality").prefetch_related(
+        public_evidence(public_only=public_only, to_attr="public_evidence")
+    )
+
+
+def public_positions() -> Prefetch:
+    visible = Q(organisation__isnull=True) | Q(organisation__in=Organisation.objects.public())
+    positions = Position.objects.filter(visible).select_related("organisation")
+    return Prefetch("positions", queryset=positions, to_attr="public_positions")
+
+
+def published_cases_prefetch() -> Prefetch:
+    return Prefetch(
+        "cases", queryset=Case.objects.published().only("pk", "public_id", "title_zh"), to_attr="published_cases"
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Cases", description="Published cases, filterable by region, theme and more."),
+    retrieve=extend_schema(summary="One case with everything attached to it"),
+)
+class CaseViewSet(PublicViewSet):
+    lookup_field = "public_id"
+    filterset_class = filters.CaseFilter
+    list_serializer_class = serializers.CaseSerializer
+    serializer_class = detail.CaseDetailSerializer
+    queryset = Case.objects.none()
+
+    def get_queryset(self) -> QuerySet:
+        if self.public_only:
+            queryset = Case.objects.published()
+        elif self.action == "list" and "status" not in self.request.query_params:
+            # Staff see drafts only when they ask for them.
+            queryset = Case.objects.filter(status=Status.PUBLISHED)
+        else:
+            queryset = Case.objects.all()
+        queryset = queryset.select_related("primary_locality").prefetch_related("themes")
+        if self.action == "list":
+            return queryset
+        return queryset.prefetch_related(
+            "localities",
+            "initiatives",
+            Prefetch("case_organisations", queryset=Case.organisations.through.objects.select_related("organisation")),
+            Prefetch("people", queryset=Person.objects.prefetch_related(public_positions())),
+            Prefetch("metrics", queryset=metrics_queryset(public_only=self.public_only)),
+            public_evidence(public_only=self.public_only),
+            "sources__credits",
+        )
+
+
+class LocalityViewSet(PublicViewSet):
+    filterset_class = filters.LocalityFilter
+    list_serializer_class = serializers.LocalitySerializer
+    serializer_class = detail.LocalityDetailSerializer
+    queryset = Locality.objects.none()
+
+    def get_queryset(self) -> QuerySet:
+        queryset = Locality.objects.public()
+        return queryset if self.action == "list" else queryset.prefetch_related("aliases")
+
+
+class OrganisationViewSet(PublicViewSet):
+    filterset_class = filters.OrganisationFilter
+    list_serializer_class = serializers.OrganisationSerializer
+    serializer_class = detail.OrganisationDetailSerializer
+    queryset = Organisation.objects.none()
+
+    def get_queryset(self) -> QuerySet:
+        queryset = Organisation.objects.public().select_related("locality")
+        if self.action == "list":
+            return queryset
+        return queryset.prefetch_related(
+            published_cases_prefetch(),
+            Prefetch("initiatives", queryset=Initiative.objects.public(), to_attr="public_initiatives"),
+        )
+
+
+class PersonViewSet(PublicViewSet):
+    filterset_class = filters.PersonFilter
+    list_serializer_class = serializers.PersonSerializer
+    serializer_class = detail.PersonDetailSerializer
+    queryset = Person.objects.none()
+
+    def get_queryset(self) -> QuerySet:
+        queryset = Person.objects.public()
+        if self.action == "list":
+            return queryset
+        return queryset.prefetch_related(public_positions(), published_cases_prefetch())
+
+
+class InitiativeViewSet(PublicViewSet):
+    filterset_class = filters.InitiativeFilter
+    list_serializer_class = serializers.InitiativeSerializer
+    serializer_class = detail.InitiativeDetailSerializer
+    queryset = Initiative.objects.none()
+
+    def get_queryset(self) -> QuerySet:
+        queryset = Initiative.objects.public().prefetch_related("localities")
+        if self.action == "list":
+            return queryset
+        return queryset.prefetch_related("participants__organisation", published_cases_prefetch())
+
+
+class MetricViewSet(PublicViewSet):
+    filterset_class = filters.MetricFilter
+    serializer_class = serializers.MetricSerializer
+    queryset = Metric.objects.none()
+
+    def get_queryset(self) -> QuerySet:
+        return metrics_queryset(public_only=True)
+
+
+class SourceViewSet(PublicViewSet):
+    filterset_class = filters.SourceFilter
+    list_serializer_class = serializers.SourceSerializer
+    serializer_class = detail.SourceDetailSerializer
+    queryset = Source.objects.none()
+
+    def get_queryset(self) -> QuerySet:
+        queryset = Source.objects.public().prefetch_related("credits")
+        if self.action == "list":
+            return queryset
+        return queryset.prefetch_related("credits__person", "credits__organisation", published_cases_prefetch())
+
+
+class ThemeViewSet(PublicViewSet):
+    lookup_field = "code"
+    serializer_class = serializers.ThemeSerializer
+    queryset = Theme.objects.all()
+    filter_backends: list = []
+
+
+class IndicatorViewSet(PublicViewSet):
+    lookup_field = "code"
+    serializer_class = serializers.IndicatorSerializer
+    queryset = Indicator.objects.all()
+    filter_backends: list = []
