@@ -124,8 +124,28 @@ class AliasesWidget(widgets.Widget):
         return ";".join(value or [])
 
 
+# A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 class GuardedResource(resources.ModelResource):
-    """Import rows as the importing user: history records them, and public cases stay a reviewer's call."""
+    """Import rows as the importing user: history records them, and public cases stay a reviewer's call.
+
+    Text that a spreadsheet would run as a formula is exported with a leading apostrophe, which
+    import removes again, so a round trip gives back exactly what was exported.
+    """
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            return "'" + value
+        return value
+
+    def before_import_row(self, row, **kwargs):
+        for key, value in row.items():
+            if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+                row[key] = value[1:]
+        super().before_import_row(row, **kwargs)
 
     def guarded_case(self, instance: models.Model) -> Case | None:
         """The case whose public content this row would change, if any."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 
 from cases.admin.evidence import EvidenceForm, quote_in_context
 from cases.admin.mixins import CaseGuardedAdmin, HistoryAdmin, PreloadingInline
@@ -39,6 +40,8 @@ class SourceAdmin(HistoryAdmin):
         ("来自 Cut from", {"fields": ["document", "document_start", "document_end", "content_hash"]}),
     ]
     inlines = [SourceCreditInline]
+    # Django 6 will assume https for scheme-less URLs; newspapers' sites mostly are.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(SourceCredit)
