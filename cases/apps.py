@@ -7,3 +7,7 @@ class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = "案例库 Case database"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Keeps the search index in step with saves, deletes and m2m changes.
+        from cases.search import signals  # noqa: F401

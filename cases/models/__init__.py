@@ -18,6 +18,7 @@ from cases.models.facts import (
 )
 from cases.models.ingest import Candidate, CandidateStatus, FactType  # noqa: F401 (registers the model)
 from cases.models.places import Level, Locality, LocalityAlias
+from cases.models.search import DocumentType, SearchDocument
 from cases.models.sources import CreditRole, Document, Evidence, Source, SourceCredit, SourceKind
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "CreditRole",
     "DatePrecision",
     "Document",
+    "DocumentType",
     "Evidence",
     "Indicator",
     "Initiative",
@@ -43,6 +45,7 @@ __all__ = [
     "Person",
     "Position",
     "Qualifier",
+    "SearchDocument",
     "Source",
     "SourceCredit",
     "SourceKind",

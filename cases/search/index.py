@@ -1,0 +1,205 @@
+"""Writing the index: refresh documents for changed records, in the caller's transaction.
+
+Signals (``signals.py``) call ``mark`` for every record a write affects. Outside ``deferred()``
+the documents are refreshed at once, inside the same transaction as the write, so a rolled-back
+write leaves the index as it was. Inside ``deferred()`` (bulk imports, seed loading, admin bulk
+actions) keys are collected and refreshed once, in batches, when the block ends.
+
+A refresh rebuilds each record's texts and metadata; when the texts are unchanged (a status
+change, a new theme) it updates only the metadata and skips tokenising.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from django.db import transaction
+
+from cases.models import SearchDocument
+from cases.search.documents import DocumentData, Tokens, build_documents, tokenise
+
+BATCH_SIZE = 500
+_local = threading.local()
+
+
+def _pending() -> list[dict[str, set[int]]]:
+    if not hasattr(_local, "stack"):
+        _local.stack = []
+    return _local.stack
+
+
+def mark(object_type: str, ids: Iterable[int]) -> None:
+    """Note that these records changed: refresh now, or at the end of the enclosing ``deferred()``."""
+    ids = {int(pk) for pk in ids if pk is not None}
+    if not ids:
+        return
+    stack = _pending()
+    if stack:
+        stack[-1].setdefault(object_type, set()).update(ids)
+    else:
+        refresh(object_type, ids)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Collect index refreshes inside the block and run them once at its end (nesting is fine)."""
+    stack = _pending()
+    stack.append({})
+    try:
+        yield
+    except BaseException:
+        stack.pop()
+        raise
+    collected = stack.pop()
+    for object_type, ids in collected.items():
+        mark(object_type, ids)
+
+
+def _metadata(data: DocumentData) -> dict[str, object]:
+    return {
+        "title": data.title[:300],
+        "is_public": data.is_public,
+        "locality_id": data.locality_id,
+        "province_code": data.province_code,
+        "prefecture_code": data.prefecture_code,
+    }
+
+
+def _token_fields(tokens: Tokens) -> dict[str, str]:
+    return {
+        "normalized": tokens.normalized,
+        "title_tokens": tokens.title_tokens,
+        "body_tokens": tokens.body_tokens,
+        "chars": tokens.chars,
+    }
+
+
+@transaction.atomic
+def refresh(object_type: str, ids: Iterable[int]) -> None:
+    """Bring the documents of these records up to date; delete those whose record is gone."""
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), BATCH_SIZE):
+        _refresh_batch(object_type, ids[start : start + BATCH_SIZE])
+
+
+def _refresh_batch(object_type: str, ids: list[int]) -> None:
+    built = {data.object_id: data for data in build_documents(object_type, ids)}
+    existing = {
+        document.object_id: document
+        for document in SearchDocument.objects.filter(object_type=object_type, object_id__in=ids).prefetch_related(
+            "themes"
+        )
+    }
+    gone = [pk for pk in ids if pk not in built and pk in existing]
+    if gone:
+        SearchDocument.objects.filter(object_type=object_type, object_id__in=gone).delete()
+    for pk, data in built.items():
+        document = existing.get(pk)
+        values = _metadata(data)
+        if document is None:
+            document = SearchDocument(object_type=object_type, object_id=pk, fields=data.fields, **values)
+            for name, value in _token_fields(tokenise(data.fields)).items():
+                setattr(document, name, value)
+            document.save()
+        else:
+            changed = [name for name, value in values.items() if getattr(document, name) != value]
+            if document.fields != data.fields:
+                document.fields = data.fields
+                tokens = _token_fields(tokenise(data.fields))
+                changed += ["fields", *tokens]
+                for name, value in tokens.items():
+                    setattr(document, name, value)
+            for name in changed:
+                if name in values:
+                    setattr(document, name, values[name])
+            if changed:
+                document.save(update_fields=[*changed, "indexed_at"])
+        if {theme.pk for theme in document.themes.all()} != set(data.theme_ids):
+            document.themes.set(data.theme_ids)
+
+
+def write_documents(rows: Iterable[tuple[DocumentData, Tokens]]) -> int:
+    """Insert freshly built documents in bulk (``reindex``, after clearing); returns the count."""
+    count = 0
+    through = SearchDocument.themes.through
+    batch: list[tuple[DocumentData, Tokens]] = []
+
+    def flush() -> None:
+        documents = SearchDocument.objects.bulk_create(
+            [
+                SearchDocument(
+                    object_type=data.object_type,
+                    object_id=data.object_id,
+                    fields=data.fields,
+                    **_metadata(data),
+                    **_token_fields(tokens),
+                )
+                for data, tokens in batch
+            ]
+        )
+        links = [
+            through(searchdocument_id=document.pk, theme_id=theme_id)
+            for document, (data, _) in zip(documents, batch, strict=True)
+            for theme_id in data.theme_ids
+        ]
+        through.objects.bulk_create(links)
+        batch.clear()
+
+    for row in rows:
+        batch.append(row)
+        count += 1
+        if len(batch) >= BATCH_SIZE:
+            flush()
+    if batch:
+        flush()
+    return count
+
+
+def missing_and_stale() -> dict[str, set[int]]:
+    """Records without a document, by type (a health check for the sync mechanism)."""
+    from cases.search.documents import MODELS
+
+    result: dict[str, set[int]] = defaultdict(set)
+    for object_type, model in MODELS.items():
+        indexed = set(SearchDocument.objects.filter(object_type=object_type).values_list("object_id", flat=True))
+        present = set(model.objects.values_list("pk", flat=True))
+        if present - indexed:
+            result[object_type] = present - indexed
+    return dict(result)
+
+
+@contextmanager
+def suspended() -> Iterator[None]:
+    """Drop index refreshes inside the block; the caller promises a ``rebuild()`` afterwards."""
+    stack = _pending()
+    stack.append({})
+    try:
+        yield
+    finally:
+        stack.pop()
+
+
+def all_ids() -> dict[str, list[int]]:
+    """Every indexed record's id, by type."""
+    from cases.search.documents import MODELS
+
+    return {
+        object_type: list(model._default_manager.order_by("pk").values_list("pk", flat=True))
+        for object_type, model in MODELS.items()
+    }
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Replace the whole index in this process (small databases, tests, seed loading)."""
+    SearchDocument.objects.all().delete()
+    rows = (
+        (data, tokenise(data.fields))
+        for object_type, ids in all_ids().items()
+        for start in range(0, len(ids), BATCH_SIZE)
+        for data in build_documents(object_type, ids[start : start + BATCH_SIZE])
+    )
+    return write_documents(rows)

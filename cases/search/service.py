@@ -1,0 +1,100 @@
+"""Searching: the one entry point the API, the admin and the benchmark share.
+
+``search_documents`` searches across record types; ``filter_queryset`` narrows a queryset of
+cases, organisations, initiatives or sources and orders it by relevance. Both take the parsed
+query from ``query.parse`` and behave the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from cases.models import DocumentType, SearchDocument
+from cases.search.backends import backend
+from cases.search.documents import MODELS
+from cases.search.highlight import highlight
+from cases.search.query import ParsedQuery
+
+OBJECT_TYPES = {model: object_type for object_type, model in MODELS.items()}
+
+
+def search_documents(
+    parsed: ParsedQuery,
+    *,
+    public_only: bool = True,
+    types: list[str] | None = None,
+    queryset: QuerySet[SearchDocument] | None = None,
+) -> QuerySet[SearchDocument]:
+    """Documents matching ``parsed``, best first. Anonymous callers must keep ``public_only``."""
+    documents = queryset if queryset is not None else SearchDocument.objects.all()
+    if public_only:
+        documents = documents.public()
+    if types:
+        documents = documents.filter(object_type__in=types)
+    return backend().apply(documents, parsed).order_by("-search_rank", "id")
+
+
+def filter_queryset(queryset: QuerySet, parsed: ParsedQuery, *, public_only: bool = True) -> QuerySet:
+    """``queryset`` (of an indexed model) narrowed to records matching ``parsed``, best first.
+
+    The queryset's own filters still apply; ``public_only`` also requires the record's document
+    to be public, so a caller's mistake in visibility cannot leak drafts through search.
+    """
+    object_type = OBJECT_TYPES.get(queryset.model)
+    if object_type is None:
+        raise TypeError(f"{queryset.model.__name__} is not indexed for search")
+    searched = backend().apply(queryset, parsed, object_type=object_type)
+    if public_only:
+        searched = searched.extra(where=["cases_searchdocument.is_public"])
+    return searched.order_by("-search_rank", "pk")
+
+
+def facets(documents: QuerySet[SearchDocument]) -> dict[str, list[dict[str, object]]]:
+    """Counts by type, province, prefecture and theme over matching documents (unordered, unsliced)."""
+    from cases.models import Locality, Theme
+
+    base = documents.order_by()
+    by_type = dict(base.values_list("object_type").annotate(n=Count("id")).values_list("object_type", "n"))
+    provinces = dict(
+        base.exclude(province_code="")
+        .values_list("province_code")
+        .annotate(n=Count("id"))
+        .values_list("province_code", "n")
+    )
+    prefectures = dict(
+        base.exclude(prefecture_code="")
+        .values_list("prefecture_code")
+        .annotate(n=Count("id"))
+        .values_list("prefecture_code", "n")
+    )
+    # Joined from the documents themselves: the index's raw SQL names the main table, so the
+    # matching queryset cannot be used as a subquery (Django would re-alias it).
+    themes = dict(base.values_list("themes").annotate(n=Count("id")).values_list("themes", "n"))
+    themes.pop(None, None)
+    names = dict(Locality.objects.filter(code__in=[*provinces, *prefectures]).values_list("code", "name"))
+    theme_rows = Theme.objects.filter(pk__in=themes).values_list("pk", "code", "name_zh", "name_en")
+
+    def by_count(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+        return sorted(rows, key=lambda row: (-row["count"], str(row["value"])))
+
+    return {
+        "type": by_count([{"value": t, "label": DocumentType(t).label, "count": n} for t, n in by_type.items()]),
+        "province": by_count([{"value": c, "label": names.get(c, c), "count": n} for c, n in provinces.items()]),
+        "prefecture": by_count([{"value": c, "label": names.get(c, c), "count": n} for c, n in prefectures.items()]),
+        "theme": by_count(
+            [{"value": code, "label": f"{zh} {en}", "count": themes[pk]} for pk, code, zh, en in theme_rows]
+        ),
+    }
+
+
+def highlights_for(document: SearchDocument, parsed: ParsedQuery) -> dict[str, object]:
+    """Offsets of every match in the document's original fields, and a snippet."""
+    return highlight(document.fields, document.normalized, parsed.surfaces)
+
+
+def documents_by_object(object_type: str, ids: list[int]) -> dict[int, SearchDocument]:
+    """The documents of these records, in one query (for highlighting a page of model results)."""
+    documents = SearchDocument.objects.filter(object_type=object_type, object_id__in=ids).only(
+        "object_id", "fields", "normalized"
+    )
+    return {document.object_id: document for document in documents}

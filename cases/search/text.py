@@ -1,0 +1,190 @@
+"""Text handling for search: normalisation, the jieba tokeniser and variant forms.
+
+jieba is loaded lazily, once per process, into a tokeniser of our own (not jieba's global one),
+with its cache in ``settings.JIEBA_CACHE_DIR``. Its dictionary is the jieba default plus the
+governance dictionary shipped in ``dictionary/governance.txt`` plus every locality, organisation
+and initiative name and alias in the database at the moment of loading. The dictionary is never
+changed afterwards: jieba's dictionary edits are not safe against concurrent ``cut`` calls.
+Names added later are still found (see ``query.py``: unknown words fall back to characters and a
+substring check) and become single tokens at the next process start or ``reindex``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+
+DICTIONARY_DIR = Path(__file__).resolve().parent / "dictionary"
+GOVERNANCE_DICTIONARY = DICTIONARY_DIR / "governance.txt"
+VARIANTS_FILE = DICTIONARY_DIR / "variants.txt"
+
+# A token is a run of letters or digits; punctuation, spaces and underscores separate tokens in
+# both FTS5's unicode61 tokenizer and PostgreSQL's parser, so we drop them before either sees them.
+_TOKEN_RE = re.compile(r"[^\W_]+")
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_NAME_RE = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff·\w]{2,30}$")
+
+_lock = threading.Lock()
+_state: dict[str, object] = {}
+
+
+def is_cjk(char: str) -> bool:
+    return bool(_CJK_RE.fullmatch(char))
+
+
+@cache
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def normalize(text: str) -> str:
+    """Simplified Chinese, lower case, same length as ``text`` so offsets carry over unchanged.
+
+    OpenCC converts whole phrases, which can change length in rare cases; then it converts
+    character by character and keeps any character whose conversion is not a single character.
+    """
+    if not text:
+        return ""
+    converted = _converter().convert(text)
+    if len(converted) != len(text):
+        pieces = []
+        for char in text:
+            one = _converter().convert(char)
+            pieces.append(one if len(one) == 1 else char)
+        converted = "".join(pieces)
+    lowered = converted.lower()
+    if len(lowered) != len(converted):
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in converted)
+    return lowered
+
+
+@cache
+def variant_groups() -> tuple[tuple[str, ...], ...]:
+    """Groups of equivalent forms from ``variants.txt``, canonical form first."""
+    groups = []
+    for line in VARIANTS_FILE.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            groups.append(tuple(normalize(word) for word in line.split()))
+    return tuple(groups)
+
+
+@cache
+def canonical_forms() -> dict[str, str]:
+    """Every variant member (normalised) → its group's canonical form."""
+    return {member: group[0] for group in variant_groups() for member in group}
+
+
+def variants_of(word: str) -> tuple[str, ...]:
+    """All surface forms equivalent to ``word`` (itself included)."""
+    canonical = canonical_forms().get(word)
+    if canonical is None:
+        return (word,)
+    return next(group for group in variant_groups() if group[0] == canonical)
+
+
+def database_names() -> list[str]:
+    """Locality, organisation and initiative names and aliases worth keeping as single tokens."""
+    from cases.models import Initiative, Locality, LocalityAlias, Organisation
+
+    names: set[str] = set()
+    for name in Locality.objects.values_list("name", flat=True):
+        names.add(name)
+        # 西岸观邸小区 is mostly written 西岸观邸: keep the compound's own name whole too.
+        if name.endswith("小区") and len(name) >= 5:
+            names.add(name[:-2])
+    names.update(LocalityAlias.objects.values_list("name", flat=True))
+    for model in (Organisation, Initiative):
+        for name, aliases in model.objects.values_list("name", "aliases"):
+            names.add(name)
+            names.update(alias for alias in aliases or [] if isinstance(alias, str))
+    return sorted(normalize(name) for name in names if name and _NAME_RE.match(name) and any(map(is_cjk, name)))
+
+
+def _build_tokenizer(extra_words: Iterable[str]):
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    cache_dir = Path(settings.JIEBA_CACHE_DIR)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.tmp_dir = str(cache_dir)
+    tokenizer.cache_file = "jieba.default.cache"
+    tokenizer.initialize()
+    tokenizer.load_userdict(str(GOVERNANCE_DICTIONARY))
+    for group in variant_groups():
+        for word in group:
+            if word not in tokenizer.FREQ or not tokenizer.FREQ[word]:
+                tokenizer.add_word(word)
+    shipped = {word for word, freq in tokenizer.FREQ.items() if freq}
+    for word in extra_words:
+        if not tokenizer.FREQ.get(word):
+            tokenizer.add_word(word)
+    return tokenizer, shipped
+
+
+def tokenizer():
+    """The process's jieba tokeniser, built on first use (reads names from the database)."""
+    found = _state.get("tokenizer")
+    if found is not None:
+        return found
+    with _lock:
+        if "tokenizer" not in _state:
+            built, shipped = _build_tokenizer(database_names())
+            _state["shipped_words"] = shipped
+            _state["tokenizer"] = built
+    return _state["tokenizer"]
+
+
+def install_tokenizer(extra_words: Iterable[str]) -> None:
+    """Build the tokeniser now from the given names (used before forking reindex workers)."""
+    with _lock:
+        built, shipped = _build_tokenizer(extra_words)
+        _state["shipped_words"] = shipped
+        _state["tokenizer"] = built
+
+
+def reset_tokenizer() -> None:
+    """Forget the tokeniser so the next use reloads names from the database (tests, reindex)."""
+    with _lock:
+        _state.clear()
+
+
+def is_shipped_word(word: str) -> bool:
+    """Whether ``word`` is in jieba's or our shipped dictionary (not only a database name)."""
+    tokenizer()
+    return word in _state["shipped_words"]
+
+
+def index_tokens(text: str) -> list[str]:
+    """Search-mode tokens of normalised ``text``, plus the canonical form of every variant."""
+    canonical = canonical_forms()
+    tokens: list[str] = []
+    for piece in tokenizer().cut_for_search(text):
+        for token in _TOKEN_RE.findall(piece):
+            tokens.append(token)
+            form = canonical.get(token)
+            if form is not None and form != token:
+                tokens.append(form)
+    return tokens
+
+
+def characters(text: str) -> list[str]:
+    """Every CJK character of ``text``: lets single characters and unknown words be found."""
+    return _CJK_RE.findall(text)
+
+
+def query_words(text: str) -> list[str]:
+    """Words of a normalised query chunk in jieba's precise mode, punctuation dropped."""
+    words: list[str] = []
+    for piece in tokenizer().cut(text):
+        words.extend(_TOKEN_RE.findall(piece))
+    return words

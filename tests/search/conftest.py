@@ -1,0 +1,25 @@
+"""Fixtures for search tests: the seed data with its index built once per module."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from cases.search import text
+from cases.search.index import rebuild
+from seeds.loader import load_all
+
+
+@pytest.fixture(scope="module")
+def seeded_index(django_db_setup, django_db_blocker):
+    """The seed data (gazetteer limited to the corpus's provinces) with a freshly built index.
+
+    The tokeniser is rebuilt so the corpus's names are in its dictionary, as after ``reindex``.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        summary = load_all(progress=False)
+        text.reset_tokenizer()
+        rebuild()
+        yield summary
+        transaction.set_rollback(True)
+    text.reset_tokenizer()
