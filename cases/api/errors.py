@@ -77,7 +77,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data
     if isinstance(exc, Http404 | PermissionDenied):
         detail = response.data.get("detail", str(exc)) if isinstance(response.data, dict) else str(exc)
-    fields = _flatten(detail) if isinstance(exc, exceptions.ValidationError | UnknownParameters) else None
+    fields = (
+        _flatten(detail) if isinstance(exc, exceptions.ValidationError | UnknownParameters | AmbiguousRegion) else None
+    )
     codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
     code = getattr(exc, "default_code", "error")
     if isinstance(exc, exceptions.ValidationError):

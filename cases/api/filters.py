@@ -61,6 +61,25 @@ class RegionField(forms.CharField):
             raise forms.ValidationError(str(error)) from None
 
 
+class StrictBooleanField(forms.Field):
+    """true/false (or 1/0, yes/no); anything else is an error, not silently "no filter"."""
+
+    values = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+    def clean(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            return self.values[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(f"{value!r} is not a boolean: use true or false") from None
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class RegionFilter(filters.Filter):
     """Resolves the value to one locality, then ``apply(queryset, locality)``."""
@@ -154,7 +173,7 @@ class CaseFilter(PeriodFilterMixin, filters.FilterSet):
     published_after = filters.DateFilter(
         field_name="published_at", lookup_expr="date__gte", help_text="published on or after (YYYY-MM-DD)"
     )
-    has_metrics = filters.BooleanFilter(method="filter_has_metrics", help_text="true: with metrics; false: without")
+    has_metrics = StrictBooleanFilter(method="filter_has_metrics", help_text="true: with metrics; false: without")
     status = filters.MultipleChoiceFilter(
         choices=Status.choices, help_text="staff only: which statuses to include (default: published)"
     )

@@ -1,0 +1,37 @@
+"""API test fixtures: an anonymous client, a staff client, and a small world built once per module."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from rest_framework.test import APIClient
+
+from tests.api.world import World, build_world
+
+
+@pytest.fixture(autouse=True)
+def api_settings(settings):
+    # Throttling has its own test; elsewhere hundreds of requests would trip it.
+    settings.API_ANON_THROTTLE_RATE = None
+    # Production settings redirect to HTTPS; the test client speaks HTTP.
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker) -> World:
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def client(db) -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def staff_client(db, django_user_model) -> APIClient:
+    user = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    api = APIClient()
+    api.force_authenticate(user)
+    return api

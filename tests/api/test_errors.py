@@ -1,0 +1,76 @@
+"""One JSON error shape for every 4xx; unknown parameters are refused, never ignored."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def assert_error_shape(response, status: int) -> dict:
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"}
+    error = body["error"]
+    assert error["status"] == status
+    assert isinstance(error["code"], str) and error["code"]
+    assert isinstance(error["message"], str) and error["message"]
+    return error
+
+
+@pytest.mark.parametrize(
+    "endpoint", ["cases", "localities", "organisations", "people", "initiatives", "metrics", "sources", "themes"]
+)
+def test_it_rejects_unknown_parameters_by_name(world, client, endpoint):
+    error = assert_error_shape(client.get(f"/api/v1/{endpoint}/", {"regoin": "51", "page": "1"}), 400)
+    assert error["code"] == "unknown_parameters"
+    assert list(error["fields"]) == ["regoin"]
+    assert "regoin" in error["message"]
+
+
+def test_it_rejects_unknown_parameters_on_detail_and_stats(world, client):
+    case = world.cases["changcheng"]
+    assert_error_shape(client.get(f"/api/v1/cases/{case.public_id}/", {"page": "2"}), 400)
+    assert_error_shape(client.get("/api/v1/stats/", {"thme": "x"}), 400)
+
+
+def test_invalid_values_get_per_field_messages(world, client):
+    error = assert_error_shape(
+        client.get("/api/v1/cases/", {"date_from": "yesterday", "organisation_kind": "gang", "has_metrics": "perhaps"}),
+        400,
+    )
+    assert set(error["fields"]) == {"date_from", "organisation_kind", "has_metrics"}
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/cases/no-such-case/", "/api/v1/organisations/999999/", "/api/v1/themes/nothing/"]
+)
+def test_not_found_has_the_same_shape(world, client, url):
+    assert_error_shape(client.get(url), 404)
+
+
+def test_a_draft_case_detail_is_not_found_for_anonymous_users(world, client):
+    assert_error_shape(client.get(f"/api/v1/cases/{world.draft.public_id}/"), 404)
+
+
+def test_anonymous_writes_are_refused_with_the_same_shape(world, client):
+    response = client.post("/api/v1/cases/", {"title_zh": "x"}, format="json")
+    assert response.status_code in {401, 403, 405}
+    assert_error_shape(response, response.status_code)
+
+
+def test_csv_errors_are_json(world, client):
+    assert_error_shape(client.get("/api/v1/metrics/", {"format": "csv", "region": "火星"}), 400)
+
+
+def test_pages_past_the_end_are_404(world, client):
+    assert_error_shape(client.get("/api/v1/cases/", {"page": "999"}), 404)
+
+
+def test_anonymous_clients_are_throttled(world, client, settings):
+    settings.API_ANON_THROTTLE_RATE = "2/minute"
+    from django.core.cache import cache
+
+    cache.clear()
+    statuses = [client.get("/api/v1/themes/").status_code for _ in range(3)]
+    cache.clear()
+    assert statuses == [200, 200, 429]
