@@ -17,7 +17,19 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
 
 class ImportExportHistoryAdmin(ImportExportMixin, HistoryAdmin):
-    """History plus CSV/XLSX import (dry-run preview, then confirm) and export."""
+    """History plus CSV/XLSX import (dry-run preview, then confirm) and export.
+
+    Formula cells are escaped by our resources (``GuardedResource.export_field``), reversibly. The
+    library's own escaping (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT) drops the ``=`` for good and
+    writes empty XLSX cells as the text "None", which breaks round trips, so it is skipped here.
+    """
+
+    def get_export_formats(self):
+        return [_without_library_escaping(fmt) for fmt in super().get_export_formats()]
+
+
+def _without_library_escaping(fmt: type) -> type:
+    return type(fmt.__name__, (fmt,), {"_escape_formulae": lambda self, dataset: None})
 
 
 class PreloadedAutocompleteSelect(AutocompleteSelect):

@@ -95,6 +95,8 @@ class StrictManyToManyWidget(widgets.ManyToManyWidget):
         return found
 
     def render(self, value, obj=None, **kwargs):
+        if value is None:  # an unsaved row has no related manager yet
+            return ""
         # Sorted so the same data always exports to the same cell.
         return self.separator.join(sorted(str(getattr(item, self.field)) for item in value.all()))
 
@@ -111,6 +113,8 @@ class LocalitiesWidget(StrictManyToManyWidget):
         return found
 
     def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
         return self.separator.join(sorted(LocalityWidget(self.column).render(item) for item in value.all()))
 
 
@@ -142,10 +146,25 @@ class GuardedResource(resources.ModelResource):
         return value
 
     def before_import_row(self, row, **kwargs):
+        text_columns = self._text_columns()
         for key, value in row.items():
             if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
                 row[key] = value[1:]
+            elif value is None and key in text_columns:
+                # An empty XLSX cell reads as None; the text column holds "".
+                row[key] = ""
         super().before_import_row(row, **kwargs)
+
+    def _text_columns(self) -> set[str]:
+        columns = set()
+        for field in self.get_import_fields():
+            try:
+                model_field = self._meta.model._meta.get_field(field.attribute or "")
+            except Exception:  # a computed or related column
+                continue
+            if isinstance(model_field, (models.CharField, models.TextField)) and not model_field.null:
+                columns.add(field.column_name)
+        return columns
 
     def guarded_case(self, instance: models.Model) -> Case | None:
         """The case whose public content this row would change, if any."""
