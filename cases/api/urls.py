@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from cases.api import views
 from cases.api.stats import StatsView
+from cases.search.api import SearchView
 
 app_name = "api"
 
@@ -25,6 +26,7 @@ router.register("indicators", views.IndicatorViewSet, basename="indicator")
 
 urlpatterns = [
     path("stats/", StatsView.as_view(), name="stats"),
+    path("search/", SearchView.as_view(), name="search"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

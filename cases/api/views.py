@@ -36,6 +36,7 @@ from cases.models import (
     Status,
     Theme,
 )
+from cases.search.api import SearchFilterBackend
 
 # Parameters every endpoint accepts: the renderer override (?format=json|csv|api).
 COMMON_PARAMETERS = frozenset({"format"})
@@ -62,7 +63,7 @@ def allowed_parameters(view: Any) -> set[str]:
 class PublicViewSet(viewsets.ReadOnlyModelViewSet):
     """The shared behaviour: strict parameters, CSV streaming, JSON errors."""
 
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [DjangoFilterBackend, SearchFilterBackend]
     renderer_classes = [JSONRenderer, CSVRenderer]
     list_serializer_class: type | None = None
 

@@ -23,3 +23,17 @@ def seeded_index(django_db_setup, django_db_blocker):
         yield summary
         transaction.set_rollback(True)
     text.reset_tokenizer()
+
+
+@pytest.fixture(autouse=True)
+def api_settings(settings):
+    # Hundreds of requests would trip the anonymous throttle; the test client speaks HTTP.
+    settings.API_ANON_THROTTLE_RATE = None
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture
+def client(db):
+    from rest_framework.test import APIClient
+
+    return APIClient()

@@ -1,0 +1,185 @@
+"""Search in the research API: ``?q=`` on the indexed resources and ``/api/v1/search/`` across them.
+
+Anonymous users only ever see public documents: the cross-type endpoint filters on the index's
+published flag before counting or ranking, so drafts appear neither in results nor in facets.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers
+from rest_framework.filters import BaseFilterBackend
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.api.errors import UnknownParameters
+from cases.api.pagination import PageSizePagination
+from cases.models import Case, DocumentType, SearchDocument
+from cases.search.query import MAX_QUERY_LENGTH, ParsedQuery, QueryError, parse
+from cases.search.service import OBJECT_TYPES, facets, filter_queryset, highlights_for, search_documents
+
+Q_HELP = (
+    "Full-text search in Chinese or English. Every word is required; put a phrase in double quotes to "
+    f"require it verbatim. Variants and traditional characters match (業委會 = 业委会 = 业主委员会). At most "
+    f"{MAX_QUERY_LENGTH} characters. Results are ordered by relevance unless `ordering` is given."
+)
+RESULT_DETAIL_ROUTES = {
+    DocumentType.CASE: "api:case-detail",
+    DocumentType.ORGANISATION: "api:organisation-detail",
+    DocumentType.INITIATIVE: "api:initiative-detail",
+    DocumentType.SOURCE: "api:source-detail",
+}
+
+
+def parse_or_400(raw: str) -> ParsedQuery:
+    """The parsed query, or a 400 naming ``q`` and what is wrong with it."""
+    try:
+        parsed = parse(raw)
+    except QueryError as error:
+        raise exceptions.ValidationError({"q": [str(error)]}) from None
+    if not parsed:
+        raise exceptions.ValidationError({"q": ["the query has no searchable words (letters, digits or characters)"]})
+    return parsed
+
+
+class SearchFilterBackend(BaseFilterBackend):
+    """``?q=``: narrows an indexed resource's list to matches, best first (unless ``ordering`` is given)."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet, view: Any) -> QuerySet:
+        raw = request.query_params.get("q")
+        if raw is None or queryset.model not in OBJECT_TYPES:
+            return queryset
+        parsed = parse_or_400(raw)
+        public_only = getattr(view, "public_only", True)
+        searched = filter_queryset(queryset, parsed, public_only=public_only)
+        if request.query_params.get("ordering"):
+            # The caller chose an order; keep it (the filterset applied it before us).
+            searched = searched.order_by(*queryset.query.order_by)
+        return searched
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        model = getattr(getattr(view, "queryset", None), "model", None)
+        if model not in OBJECT_TYPES:
+            return []
+        return [{"name": "q", "required": False, "in": "query", "description": Q_HELP, "schema": {"type": "string"}}]
+
+
+class SearchPagination(PageSizePagination):
+    page_size = 20
+
+
+FACET_SERIALIZER = inline_serializer(
+    "SearchFacet",
+    {"value": serializers.CharField(), "label": serializers.CharField(), "count": serializers.IntegerField()},
+    many=True,
+)
+
+
+class SearchView(APIView):
+    """Search cases, organisations, initiatives and sources at once, with facet counts."""
+
+    filters = {"type", "province", "prefecture", "theme"}
+    pagination_class = SearchPagination
+
+    def allowed_parameters(self) -> set[str]:
+        return {"q", "format", "page", "page_size", *self.filters}
+
+    @extend_schema(
+        summary="Search across cases, organisations, initiatives and sources",
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, description=Q_HELP + " Without it the result is empty."),
+            OpenApiParameter("type", OpenApiTypes.STR, enum=DocumentType.values, description="only this record type"),
+            OpenApiParameter("province", OpenApiTypes.STR, description="province code, e.g. 51"),
+            OpenApiParameter("prefecture", OpenApiTypes.STR, description="prefecture code, e.g. 5101"),
+            OpenApiParameter("theme", OpenApiTypes.STR, description="theme code, e.g. property_party_building"),
+            OpenApiParameter("page", OpenApiTypes.INT),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="at most 200"),
+        ],
+        responses=inline_serializer(
+            "SearchResponse",
+            {
+                "query": serializers.CharField(),
+                "count": serializers.IntegerField(),
+                "next": serializers.CharField(allow_null=True),
+                "previous": serializers.CharField(allow_null=True),
+                "facets": inline_serializer(
+                    "SearchFacets",
+                    {
+                        "type": FACET_SERIALIZER,
+                        "province": FACET_SERIALIZER,
+                        "prefecture": FACET_SERIALIZER,
+                        "theme": FACET_SERIALIZER,
+                    },
+                ),
+                "results": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        allowed = self.allowed_parameters()
+        unknown = sorted(name for name in request.query_params if name not in allowed)
+        if unknown:
+            raise UnknownParameters(unknown, sorted(allowed))
+        raw = request.query_params.get("q", "")
+        if not raw.strip():
+            # Nothing asked, nothing found: an empty page, like a search box before typing.
+            documents = SearchDocument.objects.none()
+            parsed = ParsedQuery(text="")
+        else:
+            parsed = parse_or_400(raw)
+            documents = search_documents(parsed, public_only=True)
+        documents = self.apply_filters(request, documents)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(documents, request, view=self)
+        response = paginator.get_paginated_response(self.results(request, page, parsed))
+        response.data = {"query": parsed.text, **response.data, "facets": facets(documents)}
+        # Keep the results last: easier to read.
+        response.data["results"] = response.data.pop("results")
+        return response
+
+    def apply_filters(self, request: Request, documents: QuerySet[SearchDocument]) -> QuerySet[SearchDocument]:
+        params = request.query_params
+        errors: dict[str, list[str]] = {}
+        object_type = params.get("type")
+        if object_type is not None:
+            if object_type not in DocumentType.values:
+                errors["type"] = [f"unknown type {object_type!r}; expected one of {', '.join(DocumentType.values)}"]
+            documents = documents.filter(object_type=object_type)
+        for name, length in (("province", 2), ("prefecture", 4)):
+            code = params.get(name)
+            if code is not None:
+                if not (code.isascii() and code.isdigit() and len(code) == length):
+                    errors[name] = [f"{name} must be a {length}-digit statistical code, not {code[:20]!r}"]
+                documents = documents.filter(**{f"{name}_code": code})
+        theme = params.get("theme")
+        if theme is not None:
+            documents = documents.filter(themes__code=theme)
+        if errors:
+            raise exceptions.ValidationError(errors)
+        return documents
+
+    def results(self, request: Request, page: list[SearchDocument], parsed: ParsedQuery) -> list[dict[str, Any]]:
+        case_ids = [document.object_id for document in page if document.object_type == DocumentType.CASE]
+        public_ids = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "public_id")) if case_ids else {}
+        results = []
+        for document in page:
+            is_case = document.object_type == DocumentType.CASE
+            key = public_ids.get(document.object_id) if is_case else document.object_id
+            url = reverse(RESULT_DETAIL_ROUTES[document.object_type], args=[key]) if key is not None else None
+            results.append(
+                {
+                    "type": document.object_type,
+                    "id": key,
+                    "title": document.title,
+                    "url": request.build_absolute_uri(url) if url else None,
+                    "rank": round(document.search_rank, 6),
+                    **highlights_for(document, parsed),
+                }
+            )
+        return results
