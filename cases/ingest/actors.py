@@ -1,0 +1,357 @@
+"""Organisations (by suffix) and people (by title + name) in a text.
+
+An organisation name is read backwards from a suffix in ``data/organisations.yaml`` to a
+boundary (punctuation, a verb or preposition from the boundary list), stepping over place names
+and short quoted names. A name that only gives a level (社区党委, 村党支部) refers to the nearest
+place of that level printed before it. People are read forwards from a title to a surname and
+one or two more characters, ending where a following word begins.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from cases.ingest.lexicon import COMPOUND_SURNAMES, SURNAMES, central_bodies, organisations, people
+from cases.ingest.places import Mention
+from cases.ingest.textview import is_han
+from cases.models import Level
+
+PARTY_KINDS = {"party_committee", "party_working_committee", "party_general_branch", "party_branch"}
+_ORDINAL_BRANCH = re.compile(r"第([一二三四五六七八九十])((?:、[一二三四五六七八九十])*)(党总支|党支部)")
+_LEVEL_RANKS = {
+    Level.COMPOUND: 6,
+    Level.COMMUNITY: 5,
+    Level.TOWNSHIP: 4,
+    Level.COUNTY: 3,
+    Level.PREFECTURE: 2,
+    Level.PROVINCE: 1,
+}
+
+
+@dataclass
+class OrgMention:
+    start: int
+    end: int
+    printed: str
+    name: str
+    kind: str
+    locality: Mention | None = None
+    parent: OrgMention | None = None
+    names: list[str] = field(default_factory=list)
+
+
+def _automaton(words: list[str]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
+
+
+_automata: dict[str, ahocorasick.Automaton] = {}
+
+
+def _get(name: str, words: list[str]) -> ahocorasick.Automaton:
+    if name not in _automata:
+        _automata[name] = _automaton(words)
+    return _automata[name]
+
+
+def _suffix_matches(text: str) -> list[tuple[int, int, str, str]]:
+    kinds = {item["suffix"]: item["kind"] for item in organisations()["suffixes"]}
+    automaton = _get("org_suffixes", list(kinds))
+    spans = []
+    for end_index, word in automaton.iter(text):
+        spans.append((end_index - len(word) + 1, end_index + 1, word))
+    # Drop a suffix inside a longer one (纪委 inside 纪委监委, 公司 inside 物业公司).
+    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    kept: list[tuple[int, int, str]] = []
+    for span in spans:
+        if any(k[0] <= span[0] and span[1] <= k[1] and k != span for k in kept):
+            continue
+        kept = [k for k in kept if not (span[0] <= k[0] and k[1] <= span[1])]
+        kept.append(span)
+    return [(a, b, w, kinds[w]) for a, b, w in kept]
+
+
+def _name_start(text: str, end: int, places: dict[int, Mention], floor: int, inner: dict[int, int]) -> int:
+    boundaries = organisations()["boundaries"]
+    i = end
+    while i > floor:
+        if i in places:
+            i = places[i].start
+            continue
+        if i in inner:
+            i = inner[i]  # step over a nested body's suffix (组织部 in 组织部党员教育中心)
+            continue
+        ch = text[i - 1]
+        if ch in '”"':
+            opening = max(text.rfind("“", floor, i - 1), text.rfind('"', floor, i - 1))
+            if (
+                opening >= 0
+                and i - opening <= 14
+                and (
+                    opening == 0
+                    or not is_han(text[opening - 1])
+                    or any(text.startswith(w, opening - len(w)) for w in boundaries)
+                )
+            ):
+                i = opening
+            break
+        if not is_han(ch) and ch != "·":
+            break
+        if any(text.startswith(word, i - len(word)) for word in boundaries):
+            break
+        i -= 1
+    return i
+
+
+def _starts_with_verb(stem: str) -> bool:
+    from cases.ingest.segmenter import posseg
+
+    words = list(posseg().cut(stem))
+    return bool(words) and words[0].flag in ("v", "d", "p", "c", "r")
+
+
+def _strip(name: str) -> str:
+    return re.sub(r"[“”\"‘’《》\s]", "", name)
+
+
+def _is_specific(stem: str, place_spans: list[tuple[int, int]], offset: int) -> bool:
+    generic = organisations()["generic_words"]
+    suffixes = [item["suffix"] for item in organisations()["suffixes"]]
+    rest = _strip(stem)
+    changed = True
+    while rest and changed:
+        changed = False
+        for word in sorted(generic + suffixes, key=len, reverse=True):
+            if rest.startswith(word):
+                rest = rest[len(word) :]
+                changed = True
+                break
+    return bool(rest)
+
+
+def organisation_mentions(text: str, places: list[Mention]) -> list[OrgMention]:
+    config = organisations()
+    weak = set(config["weak_suffixes"])
+    level_words = config["level_words"]
+    place_by_end = {m.end: m for m in places}
+    place_by_start = {m.start: m for m in places}
+    found: list[OrgMention] = []
+    matches = _suffix_matches(text)
+    inner = {b: a for a, b, _, _ in matches}
+    for suffix_start, end, suffix, kind in matches:
+        if suffix == "部门" and suffix_start > 0 and not is_han(text[suffix_start - 1]):
+            continue
+        if text[end : end + 1] == "织":
+            continue  # 党组织 is the generic word, not a 党组
+        start = _name_start(text, suffix_start, place_by_end, max(0, suffix_start - 24), inner)
+        printed = text[start:end]
+        stem = text[start:suffix_start]
+        locality = place_by_start.get(start)
+        name = _strip(printed)
+        if not stem or re.fullmatch(r"[、一二三四五六七八九十第]+", stem):
+            continue
+        if start > 0 and (text[start - 1].isdigit() or text[start - 1] in "第"):
+            continue
+        before = text[max(0, start - 2) : start]
+        if any(before.endswith(w) for w in ("有的", "一些", "各", "每个", "所有", "部分", "个", "家")):
+            continue
+        if stem in level_words and kind in PARTY_KINDS:
+            # 社区党委 → the community named most recently before it.
+            wanted = level_words[stem]
+            referent = next((m for m in reversed(places) if m.end <= start and m.level == wanted), None)
+            if referent is None:
+                continue
+            full = referent.name + (name[len(stem) :] if referent.name.endswith(stem) else name)
+            found.append(OrgMention(start, end, printed, full, kind, locality=referent, names=[full, name]))
+            continue
+        if not _is_specific(stem, [], start):
+            continue
+        if locality is None and _starts_with_verb(_strip(stem)):
+            continue
+        if suffix in weak and locality is None and len(_strip(stem)) < 3:
+            continue
+        if len(name) > 30:
+            continue
+        # Step over leading place names for the short forms this body is also called by.
+        names = [name]
+        cut = start
+        while cut in place_by_start and place_by_start[cut].end < suffix_start:
+            cut = place_by_start[cut].end
+            short = _strip(text[cut:end])
+            if _is_specific(text[cut:suffix_start], [], cut) and not short.startswith("委"):
+                names.append(short)
+        if name.endswith("集团公司"):
+            names.append(name[:-2])
+        inside = [m for m in places if start <= m.start and m.end <= suffix_start]
+        if inside:
+            locality = inside[-1]
+        found.append(OrgMention(start, end, printed, name, kind, locality=locality, names=names))
+    # Nested bodies: 中电建五兴物业公司党总支 lies under 中电建五兴物业公司.
+    by_span = {(m.start, m.end): m for m in found}
+    for m in found:
+        inner = [o for o in found if o is not m and o.start >= m.start and o.end < m.end and o.end > o.start]
+        if inner:
+            m.parent = max(inner, key=lambda o: o.end)
+            if m.locality is None:
+                m.locality = m.parent.locality
+    del by_span
+    found.extend(_ordinal_branches(text, places))
+    found.extend(_central_bodies(text))
+    return found
+
+
+def _ordinal_branches(text: str, places: list[Mention]) -> list[OrgMention]:
+    """第一、二党支部 → two numbered branches of the compound or community named last."""
+    result = []
+    for match in _ORDINAL_BRANCH.finditer(text):
+        numbers = [match.group(1), *re.findall(r"[一二三四五六七八九十]", match.group(2))]
+        suffix = match.group(3)
+        referent = next(
+            (m for m in reversed(places) if m.end <= match.start() and m.level in (Level.COMPOUND, Level.COMMUNITY)),
+            None,
+        )
+        for number in numbers:
+            short = f"第{number}{suffix}"
+            names = [short] if referent is None else [referent.name + short, short]
+            kind = "party_branch" if suffix == "党支部" else "party_general_branch"
+            result.append(
+                OrgMention(match.start(), match.end(), match.group(), names[0], kind, locality=referent, names=names)
+            )
+    return result
+
+
+def _central_bodies(text: str) -> list[OrgMention]:
+    bodies = central_bodies()
+    lookup = {}
+    for body in bodies:
+        for alias in [body["name"], *body.get("aliases", [])]:
+            lookup[alias] = body
+    automaton = _get("central", list(lookup))
+    result = []
+    for end_index, word in automaton.iter_long(text):
+        start = end_index - len(word) + 1
+        boundaries = organisations()["boundaries"]
+        if start > 0 and is_han(text[start - 1]) and text[start - 1] not in "、和与及同":  # noqa: SIM102
+            if not any(text.startswith(w, start - len(w)) for w in boundaries):
+                continue
+        body = lookup[word]
+        result.append(
+            OrgMention(
+                start, end_index + 1, word, body["name"], body["kind"], names=[body["name"], *body.get("aliases", [])]
+            )
+        )
+    return result
+
+
+@dataclass
+class PersonMention:
+    start: int
+    end: int
+    name: str
+    title: str = ""
+    title_start: int = 0
+    organisation: OrgMention | None = None
+    role: str = ""  # reporter | author | photographer, for bylines
+
+
+_NAME_STOP = {
+    "马上",
+    "方面",
+    "方式",
+    "方法",
+    "高度",
+    "常常",
+    "全面",
+    "全体",
+    "全部",
+    "安全",
+    "平时",
+    "时间",
+    "文明",
+    "文化",
+    "明确",
+    "成为",
+    "成员",
+    "关于",
+    "关键",
+    "周边",
+    "金融",
+    "党员",
+    "王牌",
+    "高效",
+    "于是",
+    "向前",
+    "江山",
+    "任务",
+    "任何",
+    "应该",
+    "应当",
+    "何时",
+    "何处",
+    "和谐",
+    "和平",
+    "万一",
+    "万家",
+    "司机",
+    "都是",
+}
+
+
+def _read_name(text: str, at: int) -> str | None:
+    after = people()["after_name"]
+
+    def ends_here(position: int) -> bool:
+        if position >= len(text):
+            return True
+        ch = text[position]
+        return not is_han(ch) or any(text.startswith(word, position) for word in after)
+
+    surname_length = 2 if text[at : at + 2] in COMPOUND_SURNAMES else 1
+    if surname_length == 1 and text[at : at + 1] not in SURNAMES:
+        return None
+    for length in (surname_length + 1, surname_length + 2):
+        candidate = text[at : at + length]
+        if len(candidate) < length or not all(is_han(ch) for ch in candidate):
+            return None
+        if candidate in _NAME_STOP:
+            return None
+        if ends_here(at + length):
+            return candidate
+    return None
+
+
+def person_mentions(text: str, orgs: list[OrgMention]) -> list[PersonMention]:
+    titles = people()["titles"]
+    automaton = _get("titles", titles)
+    org_by_end = {}
+    for org in orgs:
+        if org.end not in org_by_end or org_by_end[org.end].start > org.start:
+            org_by_end[org.end] = org
+    found: list[PersonMention] = []
+    for end_index, title in automaton.iter_long(text):
+        start = end_index - len(title) + 1
+        at = end_index + 1
+        name = _read_name(text, at)
+        if name is None:
+            continue
+        org = org_by_end.get(start)
+        title_start = org.start if org is not None else start
+        found.append(
+            PersonMention(
+                at, at + len(name), name, title=text[title_start:at], title_start=title_start, organisation=org
+            )
+        )
+    # Every other mention of a name found after a title.
+    names = {p.name for p in found}
+    taken = {(p.start, p.end) for p in found}
+    for name in names:
+        for match in re.finditer(re.escape(name), text):
+            if (match.start(), match.end()) not in taken:
+                found.append(PersonMention(match.start(), match.end(), name))
+    return found

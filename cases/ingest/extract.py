@@ -1,0 +1,227 @@
+"""Proposing candidate facts for a text, each with the exact span it comes from.
+
+``extract(text)`` returns ``Fact`` objects; nothing is written. Spans are offsets in the text as
+given (the working view that rejoins broken words maps back to them).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from cases.ingest import splitting
+from cases.ingest.actors import organisation_mentions, person_mentions
+from cases.ingest.gazetteer import get_gazetteer
+from cases.ingest.numbers import date_mentions, metric_mentions
+from cases.ingest.places import Mention, assign_parents, gazetteer_mentions, new_place_mentions
+from cases.ingest.textview import make_view
+from cases.models import Theme
+
+LOCALITY, ORGANISATION, PERSON, METRIC, DATE, THEME = "locality", "organisation", "person", "metric", "date", "theme"
+
+
+@dataclass
+class Fact:
+    fact_type: str
+    key: str
+    label: str
+    payload: dict[str, Any]
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    confidence: float = 0.8
+
+    @property
+    def start(self) -> int:
+        return self.spans[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.spans[0][1]
+
+
+class _Collector:
+    def __init__(self, view):
+        self.view = view
+        self.facts: dict[tuple[str, str], Fact] = {}
+
+    def add(self, fact_type: str, key: str, label: str, payload: dict, start: int, end: int, confidence=0.8) -> Fact:
+        span = self.view.span(start, end)
+        fact = self.facts.get((fact_type, key))
+        if fact is None:
+            fact = Fact(fact_type, key, label, payload, [span], confidence)
+            self.facts[(fact_type, key)] = fact
+        elif span not in fact.spans:
+            fact.spans.append(span)
+        return fact
+
+
+def _place_key(m: Mention) -> str:
+    if m.place is not None:
+        return m.place.code
+    parent = m.parent.code if m.parent else (_place_key(m.parent_mention) if m.parent_mention else "")
+    return f"{parent}/{m.name}"
+
+
+def _place_payload(m: Mention) -> dict:
+    if m.place is not None:
+        return {"code": m.place.code, "name": m.place.name, "level": m.place.level}
+    payload = {"name": m.name, "level": m.level, "new": True}
+    if m.parent is not None:
+        payload["parent_code"] = m.parent.code
+        payload["parent_name"] = m.parent.name
+    elif m.parent_mention is not None:
+        payload["parent_key"] = _place_key(m.parent_mention)
+        payload["parent_name"] = m.parent_mention.name
+    return payload
+
+
+def extract(text: str, *, publication: datetime.date | None = None, themes: list[Theme] | None = None) -> list[Fact]:
+    """Every candidate fact in ``text``: localities, organisations, people, metrics, dates, themes."""
+    view = make_view(text)
+    work = view.text
+    out = _Collector(view)
+    gazetteer = get_gazetteer()
+    known = gazetteer_mentions(work, gazetteer)
+    new = new_place_mentions(work, known)
+    assign_parents(new, known)
+    places = sorted(known + new, key=lambda m: m.start)
+    qualifiers_only = {m.place.code for m in known if m.qualifier} - {m.place.code for m in known if not m.qualifier}
+    for m in places:
+        if m.place is not None and m.place.code in qualifiers_only:
+            continue
+        label = m.place.name if m.place else f"{m.name}（新，上级 {_place_payload(m).get('parent_name', '?')}）"
+        out.add(LOCALITY, _place_key(m), label, _place_payload(m), m.start, m.end, 0.9 if m.place else 0.7)
+
+    orgs = organisation_mentions(work, places)
+    org_keys: dict[int, str] = {}
+    for org in orgs:
+        key = _org_key(org.names)
+        existing = next(
+            (
+                f
+                for (t, _), f in out.facts.items()
+                if t == ORGANISATION and (org.name in f.payload["names"] or f.payload["name"] in org.names)
+            ),
+            None,
+        )
+        if existing is not None:
+            key = existing.key
+            existing.payload["names"] = sorted(set(existing.payload["names"]) | set(org.names), key=len, reverse=True)
+        payload = {"name": org.name, "kind": org.kind, "names": list(dict.fromkeys(org.names))}
+        if org.locality is not None:
+            payload["locality_key"] = _place_key(org.locality)
+            payload["locality_name"] = org.locality.name
+        if org.parent is not None:
+            payload["parent_name"] = org.parent.name
+        out.add(ORGANISATION, key, org.name, payload, org.start, org.end)
+        org_keys[id(org)] = key
+
+    persons = person_mentions(work, orgs)
+    titled = {p.name for p in persons if p.title}
+    for p in persons:
+        if p.name not in titled:
+            continue
+        payload = {"name": p.name, "positions": []}
+        fact = out.add(PERSON, p.name, p.name, payload, p.start, p.end)
+        if p.title:
+            position = {"title": p.title}
+            if p.organisation is not None:
+                position["organisation"] = p.organisation.name
+            if position not in fact.payload["positions"]:
+                fact.payload["positions"].append(position)
+    _credits(text, out)
+
+    for metric in metric_mentions(work):
+        key = f"{metric.indicator}:{metric.value}:{metric.value_upper or ''}"
+        if metric.indicator is None:
+            key = f"{metric.unit}:{metric.value}:{metric.value_upper or ''}:{metric.counted}"
+        value = f"{metric.value.normalize():f}"
+        upper = f"{metric.value_upper.normalize():f}" if metric.value_upper is not None else None
+        payload = {
+            "indicator": metric.indicator,
+            "value": value,
+            "value_upper": upper,
+            "unit": metric.unit,
+            "counted": metric.counted,
+            "qualifier": metric.qualifier,
+        }
+        near = next(
+            (m for m in reversed(places) if m.end <= metric.start and (m.place is None or not m.qualifier)), None
+        )
+        if near is not None:
+            payload["locality_key"] = _place_key(near)
+        label = f"{value}{'—' + upper if upper else ''}{metric.unit}{metric.counted} → {metric.indicator or '?'}"
+        out.add(METRIC, key, label, payload, metric.start, metric.end, 0.8 if metric.indicator else 0.5)
+
+    for date in date_mentions(work, publication):
+        payload = {
+            "text": date.text,
+            "date": date.date.isoformat() if date.date else None,
+            "precision": date.precision,
+            "period_kind": date.period_kind,
+        }
+        out.add(DATE, date.text, date.text, payload, date.start, date.end, 0.9 if date.date else 0.6)
+
+    for theme, start, end, count in _themes(work, themes):
+        out.add(
+            THEME,
+            theme.code,
+            theme.name_zh,
+            {"code": theme.code, "hits": count},
+            start,
+            end,
+            min(0.9, 0.3 + 0.15 * count),
+        )
+    return sorted(out.facts.values(), key=lambda f: (f.start, f.fact_type))
+
+
+def _org_key(names: list[str]) -> str:
+    return min(names, key=len)
+
+
+def _credits(text: str, out: _Collector) -> None:
+    try:
+        pieces = splitting.split_page(text)
+    except ValueError:
+        return
+    for piece in pieces:
+        for credit in piece.credits:
+            span_start = out.view.offsets.index(credit.start) if credit.start in out.view.offsets else None
+            if span_start is None:
+                continue
+            span_end = span_start + (credit.end - credit.start)
+            if credit.role == "agency":
+                payload = {
+                    "name": credit.name,
+                    "kind": "media",
+                    "names": [credit.name],
+                    "credit_role": "agency",
+                    "as_printed": credit.as_printed,
+                }
+                out.add(ORGANISATION, credit.name, credit.name, payload, span_start, span_end, 0.9)
+            else:
+                payload = {
+                    "name": credit.name,
+                    "positions": [],
+                    "credit_role": credit.role,
+                    "as_printed": credit.as_printed,
+                }
+                out.add(PERSON, credit.name, f"{credit.name}（{credit.role}）", payload, span_start, span_end, 0.9)
+
+
+def _themes(text: str, themes: list[Theme] | None):
+    if themes is None:
+        themes = list(Theme.objects.all())
+    for theme in themes:
+        words = [theme.name_zh, *[w for w in theme.name_zh.replace("与", "、").split("、") if len(w) >= 2]]
+        hits = [(i, word) for word in dict.fromkeys(words) for i in _find_all(text, word)]
+        if hits:
+            first, word = min(hits)
+            yield theme, first, first + len(word), len(hits)
+
+
+def _find_all(text: str, word: str):
+    start = text.find(word)
+    while start >= 0:
+        yield start
+        start = text.find(word, start + 1)

@@ -1,0 +1,232 @@
+"""Locality mentions: gazetteer places resolved by context, and new places below the township.
+
+Resolution reads the whole text: unambiguous mentions first, then each ambiguous or abbreviated
+name is scored by how many of its candidate's ancestors (or descendants) the text names, with a
+bonus for an ancestor printed right before it (金牛区金泉街道). A bare county short form (沂源) is
+kept only when the text also names its province, prefecture or full name.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from cases.ingest.gazetteer import Gazetteer, Place
+from cases.ingest.lexicon import organisations
+from cases.ingest.segmenter import looks_like_name
+from cases.ingest.textview import is_han
+from cases.models import Level
+
+# Suffixes of places below the township, with the level they name.
+NEW_PLACE_SUFFIXES = {"社区": Level.COMMUNITY, "小区": Level.COMPOUND, "村": Level.COMMUNITY, "嘎查": Level.COMMUNITY}
+# 村 followed by these is another word (村民, 村级, 村庄 …), not a village name.
+_NOT_AFTER_VILLAGE = set("民级庄落寨镇里委干务规容貌情集")
+_NEW_PLACE_RE = re.compile("|".join(sorted(NEW_PLACE_SUFFIXES, key=len, reverse=True)))
+_NON_REFERRING = (
+    "有的",
+    "一些",
+    "各",
+    "每个",
+    "每",
+    "所有",
+    "部分",
+    "不少",
+    "很多",
+    "许多",
+    "多个",
+    "几个",
+    "该",
+    "本",
+    "全",
+)
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    name: str
+    place: Place | None = None  # gazetteer place, or None for a new place
+    level: str = ""
+    parent: Place | None = None  # for new places: the gazetteer parent
+    parent_mention: Mention | None = None  # for new places under another new place
+    qualifier: bool = False  # only printed to qualify the next, more specific, name
+    options: tuple = field(default_factory=tuple)
+    suffix: str = ""
+
+    @property
+    def rank(self) -> int:
+        from cases.ingest.gazetteer import LEVEL_RANK
+
+        return LEVEL_RANK[self.level]
+
+
+def _score(candidate: Place, resolved: list[Mention], mention: Mention) -> float:
+    score = 0.0
+    for other in resolved:
+        place = other.place
+        if place is None or place.id == candidate.id:
+            continue
+        if place.is_ancestor_of(candidate) or candidate.is_ancestor_of(place):
+            score += 2
+            if other.end == mention.start or other.start == mention.end:
+                score += 3
+        elif place.code[:2] == candidate.code[:2]:
+            score += 0.5
+    return score
+
+
+def gazetteer_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
+    raw = gazetteer.find(text)
+    mentions = [Mention(start, end, name, options=entries) for start, end, name, entries in raw if len(name) >= 2]
+    resolved: list[Mention] = []
+    for mention in mentions:
+        places = {entry.place.id: entry.place for entry in mention.options}
+        if len(places) == 1 and not all(entry.is_short for entry in mention.options):
+            place = next(iter(places.values()))
+            # A township named like a community (芙蓉社区) is settled by context below, not trusted alone.
+            if place.level == Level.TOWNSHIP and not place.name.endswith(("街道", "镇", "乡", "苏木")):
+                continue
+            mention.place = place
+            resolved.append(mention)
+    for mention in mentions:
+        if mention.place is not None:
+            continue
+        places = list({entry.place.id: entry.place for entry in mention.options}.values())
+        scored = sorted(
+            ((_score(place, resolved, mention), -place.rank, place) for place in places),
+            key=lambda t: t[:2],
+            reverse=True,
+        )
+        best_score, _, best = scored[0]
+        is_short = all(entry.is_short for entry in mention.options if entry.place.id == best.id)
+        tied = len(scored) > 1 and scored[1][:2] == scored[0][:2]
+        if tied:
+            continue
+        if is_short and best.level not in (Level.PROVINCE, Level.PREFECTURE) and best_score < 2:
+            continue  # a bare county short form needs its province, prefecture or full name nearby
+        if is_short and best.level == Level.PREFECTURE and best_score <= 0:  # noqa: SIM102
+            if sum(1 for other in mentions if other.name == mention.name) < 2:
+                continue  # 文山 in 文山会海: a prefecture short form named once, with nothing around it
+        if best.level == Level.TOWNSHIP and best_score < 2 and not best.name.endswith(("街道", "镇", "乡", "苏木")):
+            continue
+        if len(places) > 1 and best_score <= 0 and best.level not in (Level.PROVINCE, Level.PREFECTURE):
+            continue
+        mention.place = best
+    kept = [m for m in mentions if m.place is not None]
+    for m in kept:
+        m.level = m.place.level
+    # A name immediately followed by one of its descendants only qualifies it (四川成都市, 山东沂源县).
+    for first, second in itertools.pairwise(kept):
+        if first.end == second.start and first.place.is_ancestor_of(second.place):
+            first.qualifier = True
+    return kept
+
+
+def _scan_back(text: str, end: int, floor: int, stops: set[int]) -> int:
+    """Start of a name ending at ``end``: back over Han characters to a boundary or a known place."""
+    boundaries = organisations()["boundaries"]
+    i = end
+    while i > floor:
+        if i in stops:
+            break
+        ch = text[i - 1]
+        if not is_han(ch):
+            break
+        if any(text.startswith(word, i - len(word)) for word in boundaries):
+            break
+        i -= 1
+    return i
+
+
+def new_place_mentions(text: str, known: list[Mention]) -> list[Mention]:
+    """Communities, villages and compounds named in the text, with their parents where the text shows them."""
+    generic = set(organisations()["generic_words"])
+    inside = [(m.start, m.end) for m in known]
+    ends = {m.end for m in known}
+    found: list[Mention] = []
+    for match in _NEW_PLACE_RE.finditer(text):
+        suffix_start, end = match.start(), match.end()
+        if any(a <= suffix_start < b for a, b in inside):
+            continue
+        suffix = match.group()
+        if suffix == "村" and text[end : end + 1] in _NOT_AFTER_VILLAGE:
+            continue
+        stops = ends | {m.end for m in found}
+        start = _scan_back(text, suffix_start, max(0, suffix_start - 10), stops)
+        stem = text[start:suffix_start]
+        if len(stem) < 2 or stem in generic or any(stem.startswith(w) for w in _NON_REFERRING):
+            continue
+        if start > 0 and (text[start - 1].isdigit() or text[start - 1] in "一二三四五六七八九十两几"):
+            continue
+        if re.search(r"[个条名所座处和与及的了在是为有]", stem):
+            continue
+        found.append(Mention(start, end, text[start:end], level=NEW_PLACE_SUFFIXES[suffix], suffix=suffix))
+    # Keep a name that is confirmed: printed right after a place, at a clause start, or more than once.
+    counts: dict[str, int] = {}
+    for m in found:
+        counts[m.name] = counts.get(m.name, 0) + 1
+    confirmed = []
+    for m in found:
+        after_place = m.start in ends or any(o.end == m.start for o in confirmed)
+        at_clause = m.start == 0 or not is_han(text[m.start - 1])
+        if after_place or (
+            (at_clause or counts[m.name] > 1) and len(m.name) <= 9 and looks_like_name(m.name[: -len(m.suffix)])
+        ):
+            confirmed.append(m)
+    names = {m.name for m in confirmed}
+    # Find the other mentions of confirmed names, wherever they stand.
+    result = list(confirmed)
+    seen = {(m.start, m.end) for m in confirmed}
+    for name in names:
+        for match in re.finditer(re.escape(name), text):
+            if (match.start(), match.end()) not in seen and not any(
+                a < match.end() and match.start() < b for a, b in inside
+            ):
+                result.append(
+                    Mention(match.start(), match.end(), name, level=next(m.level for m in confirmed if m.name == name))
+                )
+                seen.add((match.start(), match.end()))
+    result.sort(key=lambda m: m.start)
+    return result
+
+
+def assign_parents(new: list[Mention], known: list[Mention]) -> None:
+    """The parent of a new place: the place printed right before it, else the nearest township (or community)."""
+    everything = sorted(known + new, key=lambda m: m.start)
+    by_name: dict[str, Mention] = {}
+    for m in everything:
+        if m.place is not None:
+            continue
+        before = next((o for o in reversed(everything) if o.end == m.start), None)
+        if before is not None and before.rank < m.rank:
+            if before.place is not None:
+                m.parent = before.place
+            else:
+                m.parent_mention = before
+        if m.parent is None and m.parent_mention is None and m.name in by_name:
+            first = by_name[m.name]
+            m.parent, m.parent_mention = first.parent, first.parent_mention
+        by_name.setdefault(m.name, m)
+    # Names whose first mention had no parent: take any later mention's, else the nearest fitting place.
+    groups: dict[str, list[Mention]] = {}
+    for m in new:
+        groups.setdefault(m.name, []).append(m)
+    for name, mentions in groups.items():
+        with_parent = next((m for m in mentions if m.parent or m.parent_mention), None)
+        if with_parent is None:
+            wanted = Level.COMMUNITY if mentions[0].level == Level.COMPOUND else Level.TOWNSHIP
+            pool = [o for o in everything if o.level == wanted and o.name != name]
+            if not pool and wanted == Level.TOWNSHIP:
+                pool = [o for o in everything if o.level == Level.COUNTY]
+            if pool:
+                nearest = min(pool, key=lambda o: min(abs(o.start - m.start) for m in mentions))
+                for m in mentions:
+                    if nearest.place is not None:
+                        m.parent = nearest.place
+                    else:
+                        m.parent_mention = nearest
+            continue
+        for m in mentions:
+            m.parent, m.parent_mention = with_parent.parent, with_parent.parent_mention

@@ -1,0 +1,279 @@
+"""Cutting a received page into pieces: reports, commentary, photo captions.
+
+A page arrives as paragraphs separated by blank lines, in reading order but with the layout's
+seams showing: column banners, kickers (引题, ending in ——), headlines and subheadlines,
+bylines, intertitles inside a report, captions, a commentary whose headline and author are printed
+after its body, words broken across columns, and a report cut off mid-sentence where the next
+piece begins. The rules below read those seams from the shape of the lines alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from cases.ingest.lexicon import SURNAMES
+
+# A paragraph ending in one of these is complete; anything else was broken or cut off.
+SENTENCE_END = tuple('。！？!?…”’"』」）)；;')
+KICKER_END = ("——", "—")
+CAPTION_RE = re.compile(
+    r"^(?:[左右上下中]|[左右上下]?[一二三四五六七八九0-9１-９]|)?图[一二三四五六七八九0-9]?[:：]|^图为"
+)
+BYLINE_RE = re.compile(
+    r"^(?P<label>(?:本报|新华社|人民网|中新社)?(?:特约|实习)?(?:记者|通讯员)|本报评论员|作者)[\s　:：]*(?P<names>.+)$"
+)
+PHOTO_CREDIT_RE = re.compile(
+    r"[\s　]*(?P<names>[\u4e00-\u9fff]{2,4}(?:[、\s　][\u4e00-\u9fff]{2,4})*)摄"
+    r"(?:[\s　]*[（(](?P<agency>[^）)]{2,16})[）)])?[\s　]*$"
+)
+COMMENTARY_HINTS = ("评论", "论坛", "观澜", "时评", "短评", "今日谈", "观察", "随笔", "评论员", "社论", "快评")
+POLICY_HINTS = re.compile(r"第[一二三四五六七八九十]+条|各省、自治区、直辖市|现予印发|请结合实际认真贯彻")
+HEADING_MAX = 40
+
+
+@dataclass
+class Line:
+    text: str
+    start: int
+    end: int
+    kind: str = "body"  # body | heading | kicker | byline | caption | name
+
+
+@dataclass
+class Credit:
+    role: str  # reporter | author | photographer | agency
+    name: str
+    as_printed: str
+    start: int
+    end: int
+
+
+@dataclass
+class Piece:
+    kind: str = "report"
+    column: str = ""
+    kicker: str = ""
+    headline: str = ""
+    subheadline: str = ""
+    credits: list[Credit] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    intertitles: list[str] = field(default_factory=list)
+    is_truncated: bool = False
+    has_body: bool = False
+    headline_after_body: bool = False
+
+    @property
+    def start(self) -> int:
+        return self.lines[0].start
+
+    @property
+    def end(self) -> int:
+        return self.lines[-1].end
+
+    def text(self) -> str:
+        """The piece's text, paragraphs separated by blank lines, broken paragraphs rejoined."""
+        return rejoin_lines(self.lines)
+
+
+def _is_name_line(text: str) -> bool:
+    return 2 <= len(text) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in text) and text[0] in SURNAMES
+
+
+def classify(text: str, start: int) -> Line:
+    end = start + len(text)
+    if CAPTION_RE.match(text):
+        return Line(text, start, end, "caption")
+    if BYLINE_RE.match(text) and len(text) <= 40:
+        return Line(text, start, end, "byline")
+    if text.endswith(KICKER_END) and len(text) <= 60:
+        return Line(text, start, end, "kicker")
+    if len(text) <= HEADING_MAX and not text.endswith(SENTENCE_END):
+        return Line(text, start, end, "name" if _is_name_line(text) else "heading")
+    return Line(text, start, end, "body")
+
+
+def page_lines(text: str) -> list[Line]:
+    """Non-blank lines with their offsets in ``text`` (leading and trailing spaces trimmed)."""
+    lines = []
+    for match in re.finditer(r"[^\n]+", text):
+        raw = match.group()
+        stripped = raw.strip(" \t\u3000\ufeff")
+        if not stripped:
+            continue
+        offset = match.start() + raw.index(stripped)
+        lines.append(classify(stripped, offset))
+    return lines
+
+
+def breaks_mid_sentence(line: Line) -> bool:
+    return line.kind in {"body", "heading"} and not line.text.endswith(SENTENCE_END) and len(line.text) > 30
+
+
+def rejoin_lines(lines: list[Line]) -> str:
+    """Paragraphs joined by blank lines; a long paragraph that stops mid-sentence continues in the next."""
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if out and i > 0 and breaks_mid_sentence(lines[i - 1]) and line.kind == "body":
+            out[-1] += line.text
+        else:
+            out.append(line.text)
+    return "\n\n".join(out)
+
+
+def _parse_byline(line: Line, role: str = "reporter") -> list[Credit]:
+    match = BYLINE_RE.match(line.text)
+    names_text = match.group("names") if match else line.text
+    label = match.group("label") if match else ""
+    if "评论员" in label or label == "作者":
+        role = "author"
+    credits = []
+    for name in re.finditer(r"[\u4e00-\u9fff]{2,4}", names_text):
+        offset = line.start + line.text.index(names_text) + name.start()
+        as_printed = f"{label} {name.group()}" if label and not credits else name.group()
+        credits.append(Credit(role, name.group(), as_printed, offset, offset + len(name.group())))
+    return credits
+
+
+def _photo_credits(line: Line) -> list[Credit]:
+    match = PHOTO_CREDIT_RE.search(line.text)
+    if not match:
+        return []
+    credits = []
+    base = line.start
+    names = match.group("names")
+    names_at = match.start("names")
+    for name in re.finditer(r"[\u4e00-\u9fff]{2,4}", names):
+        start = base + names_at + name.start()
+        credits.append(Credit("photographer", name.group(), name.group() + "摄", start, start + len(name.group())))
+    if match.group("agency"):
+        start = base + match.start("agency") - 1
+        end = base + match.end("agency") + 1
+        credits.append(Credit("agency", match.group("agency"), line.text[start - base : end - base], start, end))
+    return credits
+
+
+def _apply_header(piece: Piece, run: list[Line]) -> None:
+    for line in run:
+        if line.kind == "byline":
+            piece.credits.extend(_parse_byline(line))
+    titles = [line for line in run if line.kind in {"heading", "kicker", "name"}]
+    kicker_at = next((i for i, line in enumerate(titles) if line.kind == "kicker"), None)
+    if kicker_at is not None:
+        piece.column = " ".join(line.text for line in titles[:kicker_at])
+        piece.kicker = titles[kicker_at].text
+        rest = titles[kicker_at + 1 :]
+    elif len(titles) == 2 and len(titles[0].text) <= 8 < len(titles[1].text) + 3:
+        # A short place or topic line above the headline is a kicker printed without its dash.
+        piece.kicker = titles[0].text
+        rest = titles[1:]
+    elif len(titles) >= 3:
+        piece.column = titles[0].text
+        rest = titles[1:]
+    else:
+        rest = titles
+    if rest:
+        piece.headline = rest[0].text
+    if len(rest) > 1:
+        piece.subheadline = " ".join(line.text for line in rest[1:])
+
+
+def _kind(piece: Piece, text: str) -> str:
+    if piece.kind == "photo_caption":
+        return piece.kind
+    if POLICY_HINTS.search(text):
+        return "policy_document"
+    if any(hint in piece.column for hint in COMMENTARY_HINTS):
+        return "commentary"
+    if piece.credits and all(credit.role == "author" for credit in piece.credits):
+        return "commentary"
+    return "report"
+
+
+def split_page(text: str) -> list[Piece]:
+    """Cut a page into pieces. A text with no recognisable seams is one piece."""
+    lines = page_lines(text)
+    pieces: list[Piece] = []
+    current: Piece | None = None
+
+    def close() -> None:
+        nonlocal current
+        if current is not None and current.lines:
+            finish(current)
+            pieces.append(current)
+        current = None
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.kind == "caption":
+            close()
+            caption = Piece(kind="photo_caption", lines=[line], has_body=True)
+            caption.credits = _photo_credits(line)
+            label = re.match(r"^[^:：]{1,6}(?=[:：])", line.text)
+            caption.headline = label.group() if label else line.text[:20]
+            pieces.append(caption)
+            i += 1
+            continue
+        if line.kind == "body":
+            if current is None:
+                current = Piece()
+            current.lines.append(line)
+            current.has_body = True
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and lines[j].kind not in {"body", "caption"}:
+            j += 1
+        run = lines[i:j]
+        followed_by_body = j < len(lines) and lines[j].kind == "body"
+        if current is not None and current.has_body:
+            # Headline and author printed after the body (commentary layout).
+            if run[0].kind == "heading" and len(run) <= 2 and (len(run) == 1 or run[1].kind == "name"):  # noqa: SIM102
+                if not followed_by_body or len(run) == 2:
+                    if current.headline:
+                        current.column = current.column or current.headline
+                    current.headline = run[0].text
+                    current.headline_after_body = True
+                    current.lines.extend(run)
+                    if len(run) == 2:
+                        current.credits.append(Credit("author", run[1].text, run[1].text, run[1].start, run[1].end))
+                    close()
+                    i = j
+                    continue
+            # An intertitle: one heading line between two paragraphs of the same report.
+            if len(run) == 1 and run[0].kind == "heading" and followed_by_body:
+                previous = current.lines[-1]
+                if previous.text.endswith(SENTENCE_END):
+                    current.lines.append(run[0])
+                    current.intertitles.append(run[0].text)
+                    i = j
+                    continue
+            # A report cut off mid-sentence where the next piece starts: the fragment stays with it.
+            first = run[0]
+            if first.kind == "heading" and len(run) >= 2 and re.search(r"[,，]", first.text):
+                current.lines.append(first)
+                current.is_truncated = True
+                run = run[1:]
+                i += 1
+        close()
+        current = Piece()
+        current.lines.extend(run)
+        _apply_header(current, run)
+        i = j
+    close()
+    if not pieces:
+        raise ValueError("no text to split")
+    return pieces
+
+
+def finish(piece: Piece) -> None:
+    last_body = next((line for line in reversed(piece.lines) if line.kind == "body"), None)
+    if last_body is not None and not piece.headline_after_body and not last_body.text.endswith(SENTENCE_END):  # noqa: SIM102
+        if piece.lines[-1] is last_body:
+            piece.is_truncated = True
+    if not piece.headline:
+        first = piece.lines[0].text
+        cut = re.split(r"[。！？!?,，;；:：]", first, maxsplit=1)[0]
+        piece.headline = cut[:60]
+    piece.kind = _kind(piece, piece.text())

@@ -1,0 +1,442 @@
+"""Ingesting received text and acting on the candidates the extractor proposes.
+
+``source_ingest`` stores a document, cuts it into sources and proposes candidates, all in one
+transaction. ``candidate_accept`` turns one candidate into real records (merging with existing
+localities, organisations and people by code, name and alias) plus an evidence quote;
+``candidate_reject`` records the editor's no; ``case_start_draft`` opens a draft case that accepted
+facts are attached to.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from cases.ingest.extract import Fact, extract
+from cases.ingest.reading import IngestError, check_text, decode_bytes
+from cases.ingest.splitting import split_page
+from cases.models import (
+    Candidate,
+    CandidateStatus,
+    Case,
+    Document,
+    Evidence,
+    FactType,
+    Indicator,
+    Level,
+    Locality,
+    Metric,
+    Organisation,
+    Person,
+    Position,
+    Source,
+    SourceCredit,
+    Status,
+    Theme,
+)
+from cases.models.sources import content_hash
+
+
+@dataclass
+class IngestResult:
+    document: Document
+    sources: list[Source] = field(default_factory=list)
+    created_sources: int = 0
+    candidates: int = 0
+    already: bool = False
+
+    def summary(self) -> str:
+        if self.already:
+            return (
+                f"Already ingested: document {self.document.pk} ({len(self.sources)} sources); nothing new was created."
+            )
+        return (
+            f"Document {self.document.pk}: {len(self.sources)} sources ({self.created_sources} new), "
+            f"{self.candidates} candidates proposed."
+        )
+
+
+def candidates_propose(*, source: Source, facts: list[Fact] | None = None) -> int:
+    """Store the extractor's proposals for ``source`` (skipping any already stored); returns how many were new."""
+    if facts is None:
+        facts = extract(source.text, publication=source.publication_date)
+    existing = set(source.candidates.values_list("fact_type", "key"))
+    rows = []
+    for fact in facts:
+        if (fact.fact_type, fact.key[:300]) in existing:
+            continue
+        start, end = fact.spans[0]
+        rows.append(
+            Candidate(
+                source=source,
+                fact_type=fact.fact_type,
+                key=fact.key[:300],
+                label=fact.label[:300],
+                payload=fact.payload,
+                start=start,
+                end=end,
+                quote=source.text[start:end],
+                spans=[list(span) for span in fact.spans],
+                confidence=fact.confidence,
+            )
+        )
+    Candidate.objects.bulk_create(rows)
+    return len(rows)
+
+
+@transaction.atomic
+def source_ingest(
+    *,
+    text: str | None = None,
+    data: bytes | None = None,
+    filename: str = "",
+    title: str = "",
+    outlet: str = "",
+    publication_date: datetime.date | None = None,
+) -> IngestResult:
+    """Store a received page, cut it into sources and propose candidates for each.
+
+    Idempotent by content: the same text again creates nothing and says so. A page already in the
+    database without candidates (e.g. loaded by the seed loader) gets candidates for its sources.
+    Raises ``IngestError`` for empty, binary, oversized or undecodable input; nothing is saved then.
+    """
+    name = filename or "pasted text"
+    if data is not None:
+        read = decode_bytes(data, name=name)
+        text, encoding = read.text, read.encoding
+    elif text is not None:
+        text, encoding = check_text(text, name=name), "utf-8"
+    else:
+        raise IngestError("nothing to ingest: give a file or paste text")
+    document = Document.objects.filter(sha256=content_hash(text)).first()
+    if document is not None:
+        sources = list(document.sources.all())
+        if Candidate.objects.filter(source__document=document).exists():
+            return IngestResult(document=document, sources=sources, already=True)
+        result = IngestResult(document=document, sources=sources)
+    else:
+        document = Document.objects.create(title=title[:300], filename=filename[:300], encoding=encoding, text=text)
+        result = IngestResult(document=document)
+    if not result.sources:
+        try:
+            pieces = split_page(text)
+        except ValueError as error:
+            raise IngestError(f"{name}: {error}") from None
+        for piece in pieces:
+            piece_text = piece.text()
+            source = Source.objects.filter(content_hash=content_hash(piece_text)).first()
+            if source is None:
+                source = Source(
+                    document=document,
+                    document_start=piece.start,
+                    document_end=piece.end,
+                    outlet=outlet[:100],
+                    column=piece.column[:200],
+                    kicker=piece.kicker[:300],
+                    headline=piece.headline[:300] or (title or filename)[:300] or "（无标题）",
+                    subheadline=piece.subheadline[:300],
+                    kind=piece.kind,
+                    text=piece_text,
+                    is_truncated=piece.is_truncated,
+                )
+                if publication_date is not None:
+                    source.publication_date = publication_date
+                    source.publication_precision = "day"
+                source.full_clean()
+                source.save()
+                result.created_sources += 1
+            result.sources.append(source)
+    for source in result.sources:
+        result.candidates += candidates_propose(source=source)
+    return result
+
+
+# --- review -------------------------------------------------------------------------------------
+
+
+def _evidence(candidate: Candidate, **subject) -> Evidence:
+    evidence = Evidence(
+        source=candidate.source,
+        start=candidate.start,
+        end=candidate.end,
+        quote=candidate.source.text[candidate.start : candidate.end],
+        claim=candidate.get_fact_type_display()[:300],
+        **subject,
+    )
+    evidence.full_clean()
+    evidence.save()
+    return evidence
+
+
+def _locality_from_key(key: str | None, source: Source) -> Locality | None:
+    """A locality named by a candidate key: a code, or ``parent/…/name`` for a new place accepted earlier."""
+    if not key:
+        return None
+    if key.isdigit():
+        return Locality.objects.filter(code=key).first()
+    accepted = Candidate.objects.filter(
+        source=source, fact_type=FactType.LOCALITY, key=key, locality__isnull=False
+    ).first()
+    if accepted is not None:
+        return accepted.locality
+    parent_key, _, name = key.rpartition("/")
+    parent = _locality_from_key(parent_key, source)
+    if parent is None:
+        return None
+    return Locality.objects.filter(parent=parent).filter(Q(name=name) | Q(aliases__name=name)).first()
+
+
+def _accept_locality(candidate: Candidate) -> dict:
+    payload = candidate.payload
+    if payload.get("code"):
+        locality = Locality.objects.filter(code=payload["code"]).first()
+        if locality is None:
+            raise ValidationError({"payload": f"no locality with code {payload['code']}"})
+        return {"locality": locality}
+    name = (payload.get("name") or "").strip()
+    if not name:
+        raise ValidationError({"payload": "a new locality needs a name"})
+    parent = None
+    if payload.get("parent_code"):
+        parent = Locality.objects.filter(code=payload["parent_code"]).first()
+    elif payload.get("parent_key"):
+        parent = _locality_from_key(payload["parent_key"], candidate.source)
+    if parent is None:
+        raise ValidationError(
+            {
+                "payload": f"the parent of {name} ({payload.get('parent_name', 'unknown')}) is not in the "
+                "database yet; accept the parent first or set parent_code"
+            }
+        )
+    existing = Locality.objects.filter(parent=parent).filter(Q(name=name) | Q(aliases__name=name)).first()
+    if existing is None:
+        # Another spelling of the same place: 长城社区 for 长城社区居民委员会.
+        existing = Locality.objects.filter(parent=parent, name__startswith=name).first()
+    if existing is not None:
+        return {"locality": existing}
+    level = payload.get("level") or Level.COMMUNITY
+    locality = Locality(name=name, level=level, parent=parent)
+    locality.full_clean()
+    locality.save()
+    return {"locality": locality}
+
+
+def _match_organisation(names: list[str]) -> Organisation | None:
+    for name in names:
+        found = Organisation.objects.filter(name=name).first()
+        if found is not None:
+            return found
+    for organisation in Organisation.objects.filter(name__in=names) | Organisation.objects.filter(
+        aliases__isnull=False
+    ).exclude(aliases=[]):
+        if set(organisation.all_names()) & set(names):
+            return organisation
+    return None
+
+
+def _accept_organisation(candidate: Candidate) -> dict:
+    payload = candidate.payload
+    names = [n for n in [payload.get("name"), *payload.get("names", [])] if n]
+    if not names:
+        raise ValidationError({"payload": "an organisation needs a name"})
+    organisation = _match_organisation(names)
+    if organisation is None:
+        locality = _locality_from_key(payload.get("locality_key"), candidate.source)
+        parent = _match_organisation([payload["parent_name"]]) if payload.get("parent_name") else None
+        organisation = Organisation(
+            name=names[0][:200],
+            aliases=[n for n in dict.fromkeys(names[1:]) if n != names[0]],
+            kind=payload.get("kind") or "other",
+            locality=locality,
+            parent=parent,
+        )
+        organisation.full_clean()
+        organisation.save()
+    if payload.get("credit_role") == "agency":
+        SourceCredit.objects.get_or_create(
+            source=candidate.source,
+            role="agency",
+            organisation=organisation,
+            defaults={"as_printed": payload.get("as_printed", organisation.name)[:100]},
+        )
+    return {"organisation": organisation}
+
+
+def _accept_person(candidate: Candidate) -> dict:
+    payload = candidate.payload
+    name = (payload.get("name") or "").strip()
+    if not name:
+        raise ValidationError({"payload": "a person needs a name"})
+    people = list(Person.objects.filter(name=name)[:2])
+    person = people[0] if len(people) == 1 else None
+    if person is None:
+        person = Person(name=name)
+        person.full_clean()
+        person.save()
+    for position in payload.get("positions", []):
+        organisation = _match_organisation([position["organisation"]]) if position.get("organisation") else None
+        Position.objects.get_or_create(person=person, organisation=organisation, title=position["title"][:100])
+    if payload.get("credit_role") in {"reporter", "author", "photographer"}:
+        SourceCredit.objects.get_or_create(
+            source=candidate.source,
+            role=payload["credit_role"],
+            person=person,
+            defaults={"as_printed": payload.get("as_printed", name)[:100]},
+        )
+    return {"person": person}
+
+
+def _accept_metric(candidate: Candidate, case: Case | None) -> dict:
+    payload = candidate.payload
+    code = payload.get("indicator")
+    indicator = Indicator.objects.filter(code=code).first() if code else None
+    if indicator is None:
+        raise ValidationError({"payload": f"choose an indicator for this metric (unknown: {code!r})"})
+    locality = _locality_from_key(payload.get("locality_key"), candidate.source)
+    if case is None and locality is None:
+        raise ValidationError(
+            {"payload": "a metric needs a case or a locality: start a draft case or accept the place"}
+        )
+    metric = Metric(
+        indicator=indicator,
+        value=Decimal(str(payload["value"])),
+        value_upper=Decimal(str(payload["value_upper"])) if payload.get("value_upper") else None,
+        unit=(payload.get("unit") or "")[:20],
+        counted=(payload.get("counted") or "")[:100],
+        qualifier=payload.get("qualifier") or "exact",
+        case=case,
+        locality=locality,
+    )
+    metric.full_clean()
+    metric.save()
+    return {"metric": metric}
+
+
+@transaction.atomic
+def candidate_accept(
+    *, candidate: Candidate, user=None, case: Case | None = None, payload: dict | None = None
+) -> Candidate:
+    """Create or link the records a candidate proposes, with its evidence, in one transaction.
+
+    ``payload`` replaces the proposed payload (the editor's corrections). With ``case`` the fact is
+    also attached to that (draft) case. A candidate already decided raises ``ValidationError``.
+    """
+    candidate = Candidate.objects.select_for_update().select_related("source").get(pk=candidate.pk)
+    if not candidate.is_open:
+        raise ValidationError(f"candidate {candidate.pk} was already {candidate.get_status_display()}")
+    if payload is not None:
+        candidate.payload = payload
+    case = case or candidate.case
+    kind = candidate.fact_type
+    if kind == FactType.LOCALITY:
+        links = _accept_locality(candidate)
+        _evidence(candidate, locality=links["locality"])
+        if case is not None and case.primary_locality_id != links["locality"].pk:
+            case.localities.add(links["locality"])
+    elif kind == FactType.ORGANISATION:
+        links = _accept_organisation(candidate)
+        _evidence(candidate, organisation=links["organisation"])
+        if case is not None:
+            case.case_organisations.get_or_create(organisation=links["organisation"])
+    elif kind == FactType.PERSON:
+        links = _accept_person(candidate)
+        _evidence(candidate, person=links["person"])
+        if case is not None:
+            case.people.add(links["person"])
+    elif kind == FactType.METRIC:
+        links = _accept_metric(candidate, case)
+        _evidence(candidate, metric=links["metric"])
+    elif kind == FactType.THEME:
+        theme = Theme.objects.filter(code=candidate.payload.get("code")).first()
+        if theme is None:
+            raise ValidationError({"payload": f"unknown theme {candidate.payload.get('code')!r}"})
+        if case is None:
+            raise ValidationError("a theme is accepted into a case: start a draft case first")
+        case.themes.add(theme)
+        links = {"theme": theme}
+    elif kind == FactType.DATE:
+        if case is None:
+            raise ValidationError("a date is accepted into a case: start a draft case first")
+        if not case.period_text:
+            case.period_text = candidate.payload.get("text", "")[:100]
+            if candidate.payload.get("date") and candidate.payload.get("precision") != "unknown":
+                case.period_start_date = datetime.date.fromisoformat(candidate.payload["date"])
+                case.period_start_precision = candidate.payload["precision"]
+            case.save()
+        links = {}
+    else:
+        raise ValidationError(f"unknown fact type {kind!r}")
+    for name, value in links.items():
+        setattr(candidate, name, value)
+    candidate.case = case
+    candidate.status = CandidateStatus.ACCEPTED
+    candidate.reviewed_by = user if getattr(user, "pk", None) else None
+    candidate.reviewed_at = timezone.now()
+    candidate.save()
+    return candidate
+
+
+@transaction.atomic
+def candidates_accept(*, candidates, user=None, case: Case | None = None) -> int:
+    """Accept many in one transaction (localities first, so later facts find their places); all or nothing."""
+    order = [FactType.LOCALITY, FactType.ORGANISATION, FactType.PERSON, FactType.METRIC, FactType.DATE, FactType.THEME]
+    items = sorted(candidates, key=lambda c: (order.index(c.fact_type), c.start))
+    for candidate in items:
+        candidate_accept(candidate=candidate, user=user, case=case)
+    return len(items)
+
+
+@transaction.atomic
+def candidate_reject(*, candidates, user=None) -> int:
+    """Mark open candidates as rejected; decided ones are left as they are."""
+    count = 0
+    for candidate in candidates:
+        if candidate.is_open:
+            candidate.status = CandidateStatus.REJECTED
+            candidate.reviewed_by = user if getattr(user, "pk", None) else None
+            candidate.reviewed_at = timezone.now()
+            candidate.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+            count += 1
+    return count
+
+
+@transaction.atomic
+def case_start_draft(*, source: Source, user=None) -> Case:
+    """A draft case for ``source``: its primary locality is the most specific accepted (or proposed) place."""
+    accepted = (
+        Candidate.objects.filter(source=source, fact_type=FactType.LOCALITY, locality__isnull=False)
+        .select_related("locality")
+        .order_by("start")
+    )
+    localities = [c.locality for c in accepted]
+    if not localities:
+        raise ValidationError("accept at least one locality of this source before starting a case")
+    order = list(Level)
+    primary = max(localities, key=lambda loc: order.index(loc.level))
+    base = f"draft-source-{source.pk}"
+    public_id, n = base, 1
+    while Case.objects.filter(public_id=public_id).exists():
+        n += 1
+        public_id = f"{base}-{n}"
+    case = Case(public_id=public_id, title_zh=source.headline[:300], status=Status.DRAFT, primary_locality=primary)
+    case.full_clean()
+    case.save()
+    case.sources.add(source)
+    case.localities.add(*[loc for loc in localities if loc.pk != primary.pk])
+    earlier = Candidate.objects.filter(source=source, status=CandidateStatus.ACCEPTED, case__isnull=True)
+    for candidate in earlier.select_related("organisation", "person", "metric"):
+        if candidate.organisation_id:
+            case.case_organisations.get_or_create(organisation=candidate.organisation)
+        if candidate.person_id:
+            case.people.add(candidate.person)
+        if candidate.metric_id and candidate.metric.case_id is None:
+            candidate.metric.case = case
+            candidate.metric.save()
+    earlier.update(case=case)
+    return case
