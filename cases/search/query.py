@@ -111,9 +111,11 @@ def _word_term(word: str) -> Term:
     canonical = canonical_forms().get(word)
     if canonical is not None:
         return Term(tokens=(canonical,), surfaces=variants_of(word))
-    if len(word) == 1 or not any(map(is_cjk, word)) or is_shipped_word(word):
+    if len(word) == 1 or not any(map(is_cjk, word)) or (len(word) == 2 and is_shipped_word(word)):
         return Term(tokens=(word,), surfaces=(word,))
-    # Unknown to the shipped dictionary: the document may hold it as one token or split up.
+    # A longer word, or one unknown to the shipped dictionary: depending on its neighbours (and
+    # on the dictionary of the process that indexed it) the text may hold it as one token or
+    # split up, so match either and check the text.
     chars = tuple(dict.fromkeys(characters(word)))
     return Term(tokens=chars, token=word, verify=word, surfaces=(word,))
 

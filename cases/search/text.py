@@ -165,15 +165,25 @@ def is_shipped_word(word: str) -> bool:
 
 
 def index_tokens(text: str) -> list[str]:
-    """Search-mode tokens of normalised ``text``, plus the canonical form of every variant."""
+    """Search-mode tokens of normalised ``text``, plus the canonical form of every variant.
+
+    Tokens keep their order except that canonical forms come last (bm25 ignores positions).
+    """
     canonical = canonical_forms()
+    cutter = tokenizer()
+    frequencies = cutter.FREQ
     tokens: list[str] = []
-    for piece in tokenizer().cut_for_search(text):
-        for token in _TOKEN_RE.findall(piece):
-            tokens.append(token)
-            form = canonical.get(token)
-            if form is not None and form != token:
-                tokens.append(form)
+    for piece in cutter.cut(text):
+        for word in _TOKEN_RE.findall(piece):
+            # Like jieba's cut_for_search, but every dictionary word inside a long word, not only
+            # those of two or three characters: 红色物业 inside 红色物业联盟 must be a token.
+            for size in range(2, len(word)):
+                for start in range(len(word) - size + 1):
+                    part = word[start : start + size]
+                    if frequencies.get(part):
+                        tokens.append(part)
+            tokens.append(word)
+    tokens += [canonical[token] for token in tokens if token in canonical and canonical[token] != token]
     return tokens
 
 
