@@ -41,7 +41,8 @@ class OrganisationPositionInline(PreloadingInline, admin.TabularInline):
     extra = 0
     fields = ["title", "title_en", "person", "as_of_text"]
     autocomplete_fields = ["person"]
-    preload_related = ("person",)
+    # Each row's title (Position.__str__) names both the person and the organisation.
+    preload_related = ("person", "organisation")
 
 
 class PersonPositionInline(PreloadingInline, admin.TabularInline):
@@ -49,7 +50,7 @@ class PersonPositionInline(PreloadingInline, admin.TabularInline):
     extra = 0
     fields = ["title", "title_en", "organisation", "as_of_text"]
     autocomplete_fields = ["organisation"]
-    preload_related = ("organisation",)
+    preload_related = ("organisation", "person")
 
 
 @admin.register(Organisation)

@@ -61,7 +61,8 @@ class CaseOrganisationInline(ReadOnlyAfterPublishInline, admin.TabularInline):
     extra = 0
     fields = ["organisation", "role"]
     autocomplete_fields = ["organisation"]
-    preload_related = ("organisation",)
+    # The row title (CaseOrganisation.__str__) names the case too.
+    preload_related = ("organisation", "case")
     verbose_name = "参与组织 participating organisation"
     verbose_name_plural = "参与组织 participating organisations"
 

@@ -81,5 +81,6 @@ class MetricAdmin(CaseGuardedAdmin, ImportExportHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        # __str__ uses the indicator, also in autocomplete results.
-        return super().get_queryset(request).select_related("indicator")
+        # The changelist skips list_select_related once the queryset selects anything, so join it all
+        # here (also for autocomplete results, whose labels use these rows).
+        return super().get_queryset(request).select_related(*self.list_select_related)

@@ -79,7 +79,9 @@ class EvidenceAdmin(CaseGuardedAdmin, HistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("source")
+        # The changelist skips list_select_related once the queryset selects anything, so join it all
+        # here (also for autocomplete results, whose labels use these rows).
+        return super().get_queryset(request).select_related(*self.list_select_related)
 
     def guarded_case(self, obj: Evidence):
         return obj.case or (obj.metric.case if obj.metric_id else None)
