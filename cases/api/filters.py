@@ -80,6 +80,17 @@ class StrictBooleanFilter(filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+class IdFilter(filters.NumberFilter):
+    """A database id: a positive integer within the 64-bit range (a huge number is a 400, not a crash)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class RegionFilter(filters.Filter):
     """Resolves the value to one locality, then ``apply(queryset, locality)``."""
@@ -168,8 +179,8 @@ class CaseFilter(PeriodFilterMixin, filters.FilterSet):
         choices=InitiativeKind.choices, method="filter_initiative_kind", help_text="has an initiative of kind"
     )
     indicator = filters.CharFilter(method="filter_indicator", help_text="has a metric of this indicator code")
-    organisation = filters.NumberFilter(method="filter_organisation", help_text="involves this organisation id")
-    source = filters.NumberFilter(method="filter_source", help_text="cites this source id")
+    organisation = IdFilter(method="filter_organisation", help_text="involves this organisation id")
+    source = IdFilter(method="filter_source", help_text="cites this source id")
     published_after = filters.DateFilter(
         field_name="published_at", lookup_expr="date__gte", help_text="published on or after (YYYY-MM-DD)"
     )
@@ -246,9 +257,7 @@ class OrganisationFilter(filters.FilterSet):
 
 class PersonFilter(filters.FilterSet):
     case = filters.CharFilter(method="filter_case", help_text="a published case's public id")
-    organisation = filters.NumberFilter(
-        method="filter_organisation", help_text="holds a post in this organisation (id)"
-    )
+    organisation = IdFilter(method="filter_organisation", help_text="holds a post in this organisation (id)")
     ordering = filters.OrderingFilter(fields=("name", "id"), help_text="sort by; prefix - to reverse")
 
     class Meta:
@@ -270,7 +279,7 @@ class InitiativeFilter(filters.FilterSet):
     region = RegionFilter(initiative_in_region)
     initiative_kind = filters.ChoiceFilter(field_name="kind", choices=InitiativeKind.choices)
     theme = filters.CharFilter(method="filter_theme", help_text="attached to a published case with this theme code")
-    organisation = filters.NumberFilter(method="filter_organisation", help_text="a participant organisation id")
+    organisation = IdFilter(method="filter_organisation", help_text="a participant organisation id")
     case = filters.CharFilter(method="filter_case", help_text="a published case's public id")
     ordering = filters.OrderingFilter(fields=("name", "id", "start_date"), help_text="sort by; prefix - to reverse")
 
@@ -299,14 +308,14 @@ def metric_in_region(qs: QuerySet, place: Locality) -> QuerySet:
 class MetricFilter(PeriodFilterMixin, filters.FilterSet):
     region = RegionFilter(metric_in_region)
     indicator = filters.CharFilter(field_name="indicator__code", help_text="an indicator code")
-    value_min = filters.NumberFilter(field_name="value", lookup_expr="gte")
-    value_max = filters.NumberFilter(field_name="value", lookup_expr="lte")
+    value_min = filters.NumberFilter(field_name="value", lookup_expr="gte", max_digits=22, decimal_places=4)
+    value_max = filters.NumberFilter(field_name="value", lookup_expr="lte", max_digits=22, decimal_places=4)
     qualifier = filters.ChoiceFilter(choices=Qualifier.choices)
     theme = filters.CharFilter(field_name="case__themes__code", help_text="the metric's case has this theme code")
     case = filters.CharFilter(method="filter_case", help_text="a published case's public id")
-    organisation = filters.NumberFilter(field_name="organisation_id", help_text="about this organisation id")
-    initiative = filters.NumberFilter(field_name="initiative_id", help_text="about this initiative id")
-    source = filters.NumberFilter(method="filter_source", help_text="evidenced by this source id")
+    organisation = IdFilter(field_name="organisation_id", help_text="about this organisation id")
+    initiative = IdFilter(field_name="initiative_id", help_text="about this initiative id")
+    source = IdFilter(method="filter_source", help_text="evidenced by this source id")
     ordering = filters.OrderingFilter(fields=("id", "value", "period_start_date"), help_text="sort by")
     date_from = filters.DateFilter(method=_together, help_text=DATE_FROM_HELP)
     date_to = filters.DateFilter(method=_together, help_text=DATE_TO_HELP)

@@ -35,7 +35,7 @@ ERROR_DESCRIPTIONS = {
     "400": "Unknown query parameter or invalid value",
     "401": "Not authenticated",
     "403": "Not allowed",
-    "404": "Not found (or not published)",
+    "404": "Not found (or not published); for lists, no such page or cursor",
     "405": "Method not allowed",
     "406": "Format not available",
     "429": "Too many requests",
@@ -50,9 +50,8 @@ def document_error_responses(result: dict[str, Any], generator, request, public:
         if not path.startswith("/api/v1/") or path.startswith(("/api/v1/schema", "/api/v1/docs", "/api/v1/redoc")):
             continue
         for method, operation in operations.items():
-            codes = ["400", "405", "406", "429"]
-            if "{" in path:
-                codes.append("404")
+            # A list answers 404 for a page or cursor past the end, a detail for an unknown object.
+            codes = ["400", "404", "405", "406", "429"]
             if method in {"post", "put", "patch", "delete"}:
                 codes += ["401", "403"]
             for code in codes:

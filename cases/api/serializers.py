@@ -28,7 +28,7 @@ class LocalityRefSerializer(serializers.ModelSerializer):
 
 
 class LocalitySerializer(serializers.ModelSerializer):
-    parent = serializers.PrimaryKeyRelatedField(read_only=True, help_text="the parent locality's id")
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, help_text="the parent locality's id")
 
     class Meta:
         model = Locality
@@ -73,7 +73,9 @@ class CaseSerializer(serializers.ModelSerializer):
 
 class OrganisationSerializer(serializers.ModelSerializer):
     locality = LocalityRefSerializer(read_only=True, allow_null=True)
-    parent = serializers.PrimaryKeyRelatedField(read_only=True, help_text="the parent organisation's id")
+    parent = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="the parent organisation's id"
+    )
 
     class Meta:
         model = Organisation
@@ -98,7 +100,9 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class InitiativeSerializer(serializers.ModelSerializer):
-    parent = serializers.PrimaryKeyRelatedField(read_only=True, help_text="the initiative this one is part of")
+    parent = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="the initiative this one is part of"
+    )
     locality_codes = serializers.SerializerMethodField(help_text="codes (or id:N) of the places it covers")
 
     class Meta:
