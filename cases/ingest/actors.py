@@ -182,6 +182,10 @@ def organisation_mentions(text: str, places: list[Mention]) -> list[OrgMention]:
         names = [name]
         cut = start
         while cut in place_by_start and place_by_start[cut].end < suffix_start:
+            if place_by_start[cut].end in place_by_start:
+                # 浙江省杭州市西湖区西溪街道紫荆社区党委 is called by its last place: 紫荆社区党委.
+                name = _strip(text[place_by_start[cut].end : end])
+                names.insert(0, name)
             cut = place_by_start[cut].end
             short = _strip(text[cut:end])
             if _is_specific(text[cut:suffix_start], [], cut) and not short.startswith("委"):

@@ -130,13 +130,8 @@ def metric_mentions(text: str) -> list[MetricMention]:
             # A lone 一 (一道, 一系列, 一个个) is a word, not a count; 年 after a four-digit number is a date.
             if raw in ("一", "二") and not match.group("num2"):
                 continue
-            if (
-                re.fullmatch(CN_NUM, raw)
-                and start > 0
-                and is_han(text[start - 1])
-                and text[start - 1] not in "、有共达约近"
-            ):
-                continue
+            if re.fullmatch(CN_NUM, raw) and text[match.end() : match.end() + 2] in ("代表", "维护", "确立"):
+                continue  # 三个代表, 两个维护: slogans, not counts
             if unit in ("年", "月", "天", "周", "岁") and (value >= 100 or not raw.isdigit()):
                 continue
             if unit == "年" or unit == "月":

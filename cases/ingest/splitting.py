@@ -230,7 +230,7 @@ def split_page(text: str) -> list[Piece]:
         if current is not None and current.has_body:
             # Headline and author printed after the body (commentary layout).
             if run[0].kind == "heading" and len(run) <= 2 and (len(run) == 1 or run[1].kind == "name"):  # noqa: SIM102
-                if not followed_by_body or len(run) == 2:
+                if not followed_by_body:
                     if current.headline:
                         current.column = current.column or current.headline
                     current.headline = run[0].text
@@ -249,13 +249,18 @@ def split_page(text: str) -> list[Piece]:
                     current.intertitles.append(run[0].text)
                     i = j
                     continue
-            # A report cut off mid-sentence where the next piece starts: the fragment stays with it.
-            first = run[0]
-            if first.kind == "heading" and len(run) >= 2 and re.search(r"[,，]", first.text):
-                current.lines.append(first)
+            # A report cut off mid-sentence where the next piece starts: the fragment (and any
+            # intertitle just before it) stays with the report; the rest of the run heads the next piece.
+            moved = 0
+            while len(run) - moved >= 2 and run[moved].kind == "heading" and re.search(r"[,，]", run[moved].text):
+                moved += 1
+            if moved:
+                for line in run[: moved - 1]:
+                    current.intertitles.append(line.text)
+                current.lines.extend(run[:moved])
                 current.is_truncated = True
-                run = run[1:]
-                i += 1
+                run = run[moved:]
+                i += moved
         close()
         current = Piece()
         current.lines.extend(run)
