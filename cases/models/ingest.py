@@ -53,9 +53,7 @@ class Candidate(models.Model):
     status = models.CharField(
         "状态 status", max_length=10, choices=CandidateStatus.choices, default=CandidateStatus.PROPOSED, db_index=True
     )
-    locality = models.ForeignKey(
-        "cases.Locality", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    locality = models.ForeignKey("cases.Locality", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     organisation = models.ForeignKey(
         "cases.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
