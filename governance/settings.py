@@ -7,6 +7,7 @@ environment set, an SQLite file inside the project just works.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import dj_database_url
@@ -118,6 +119,10 @@ STORAGES = {
 }
 # Serve straight from the apps' static folders so `make run` needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
+# WhiteNoise warns at every start while STATIC_ROOT is missing (before the first collectstatic).
+# A read-only deployment collects static files at build time, so a failure here is fine.
+with contextlib.suppress(OSError):
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Project-owned working files (jieba's dictionary cache, generated data).
 VAR_DIR = BASE_DIR / "var"
@@ -133,8 +138,10 @@ SIMPLE_HISTORY_REVERT_DISABLED = False
 
 # The research API (cases/api/, docs/api.md). Anonymous clients are throttled per IP; the rate is
 # read per request (cases.api.throttling), "none" switches it off.
-API_ANON_THROTTLE_RATE = None if env_str("API_ANON_THROTTLE_RATE", "120/minute") == "none" else env_str(
-    "API_ANON_THROTTLE_RATE", "120/minute"
+API_ANON_THROTTLE_RATE = (
+    None
+    if env_str("API_ANON_THROTTLE_RATE", "120/minute") == "none"
+    else env_str("API_ANON_THROTTLE_RATE", "120/minute")
 )
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
