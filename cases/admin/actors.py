@@ -11,6 +11,7 @@ from cases.admin.filters import region_filter
 from cases.admin.mixins import HistoryAdmin, ImportExportHistoryAdmin, PreloadingInline
 from cases.admin.resources import OrganisationResource, PersonResource
 from cases.models import Organisation, Person, Position
+from cases.search.admin import SearchIndexAdminMixin
 
 
 def alias_search(queryset: models.QuerySet, search_term: str) -> models.QuerySet:
@@ -54,7 +55,7 @@ class PersonPositionInline(PreloadingInline, admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(AliasSearchMixin, ImportExportHistoryAdmin):
+class OrganisationAdmin(SearchIndexAdminMixin, AliasSearchMixin, ImportExportHistoryAdmin):
     resource_classes = [OrganisationResource]
     list_display = ["name", "kind", "locality", "parent"]
     list_select_related = ["locality", "parent"]

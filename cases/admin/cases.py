@@ -15,6 +15,7 @@ from cases.admin.mixins import ImportExportHistoryAdmin, ReadOnlyAfterPublishInl
 from cases.admin.resources import CaseResource
 from cases.models import Case, CaseOrganisation, Evidence, Metric, Position, Status
 from cases.models.sources import EVIDENCE_SUBJECTS
+from cases.search.admin import SearchIndexAdminMixin
 from cases.services.workflow import PUBLISH_PERMISSION, SUBMIT_PERMISSION, can_edit_case, case_transition
 
 
@@ -111,7 +112,7 @@ def _transition_action(to_status: str, permission: str, description: str):
 
 
 @admin.register(Case)
-class CaseAdmin(ImportExportHistoryAdmin):
+class CaseAdmin(SearchIndexAdminMixin, ImportExportHistoryAdmin):
     resource_classes = [CaseResource]
     form = CaseAdminForm
     list_display = ["public_id", "title_zh", "status", "primary_locality", "period_text", "published_at", "updated_at"]

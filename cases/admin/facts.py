@@ -9,6 +9,7 @@ from cases.admin.filters import region_filter
 from cases.admin.mixins import CaseGuardedAdmin, HistoryAdmin, ImportExportHistoryAdmin, PreloadingInline
 from cases.admin.resources import MetricResource
 from cases.models import Indicator, Initiative, InitiativeParticipant, Metric, Theme
+from cases.search.admin import SearchIndexAdminMixin
 
 
 @admin.register(Theme)
@@ -32,7 +33,7 @@ class ParticipantInline(PreloadingInline, admin.TabularInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(AliasSearchMixin, HistoryAdmin):
+class InitiativeAdmin(SearchIndexAdminMixin, AliasSearchMixin, HistoryAdmin):
     list_display = ["name", "kind", "parent", "start_text"]
     list_select_related = ["parent"]
     list_filter = ["kind", region_filter("localities")]

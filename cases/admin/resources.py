@@ -16,6 +16,7 @@ from django.db import models
 from import_export import fields, resources, widgets
 
 from cases.models import Case, Indicator, Initiative, Locality, Metric, Organisation, Person, Theme
+from cases.search.admin import SearchIndexedResourceMixin
 from cases.services.workflow import can_edit_case
 
 
@@ -132,7 +133,7 @@ class AliasesWidget(widgets.Widget):
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-class GuardedResource(resources.ModelResource):
+class GuardedResource(SearchIndexedResourceMixin, resources.ModelResource):
     """Import rows as the importing user: history records them, and public cases stay a reviewer's call.
 
     Text that a spreadsheet would run as a formula is exported with a leading apostrophe, which

@@ -9,6 +9,7 @@ from cases.admin.evidence import EvidenceForm, quote_in_context
 from cases.admin.mixins import CaseGuardedAdmin, HistoryAdmin, PreloadingInline
 from cases.models import Document, Evidence, Source, SourceCredit
 from cases.models.sources import EVIDENCE_SUBJECTS
+from cases.search.admin import SearchIndexAdminMixin
 
 
 @admin.register(Document)
@@ -27,7 +28,7 @@ class SourceCreditInline(PreloadingInline, admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(HistoryAdmin):
+class SourceAdmin(SearchIndexAdminMixin, HistoryAdmin):
     list_display = ["headline", "outlet", "column", "kind", "publication_text", "is_truncated"]
     list_filter = ["kind", "is_truncated", "outlet"]
     search_fields = ["headline", "kicker", "subheadline", "outlet", "column", "text"]
