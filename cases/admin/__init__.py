@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from cases.admin import actors, cases, facts, places, sources
+from cases.admin import actors, cases, facts, ingest, places, sources
 
-__all__ = ["actors", "cases", "facts", "places", "sources"]
+__all__ = ["actors", "cases", "facts", "ingest", "places", "sources"]

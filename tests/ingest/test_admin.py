@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases.models import Candidate, Document
+
+
+@pytest.fixture(autouse=True)
+def plain_http(settings):
+    # Production settings redirect to HTTPS; the test client speaks HTTP.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+
+
+PAGE = "某某街道党工委书记王建国介绍,街道有18个小区,收集居民意见60余条。\n\n居民代表说,议事会管用。"
+
+
+def test_pasting_a_page_creates_sources_and_a_review_queue_with_highlighted_evidence(admin_client):
+    url = reverse("admin:cases_candidate_ingest")
+    assert admin_client.get(url).status_code == 200
+    response = admin_client.post(url, {"text": PAGE, "outlet": "人民日报"})
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert Candidate.objects.filter(source__document=document).exists()
+    queue = admin_client.get(response["Location"])
+    assert queue.status_code == 200
+    assert "<mark>18个小区</mark>" in queue.content.decode()
+    again = admin_client.post(url, {"text": PAGE}, follow=True)
+    assert "nothing new" in again.content.decode()
+    assert Document.objects.count() == 1
+
+
+def test_bad_input_in_the_form_shows_the_error_and_saves_nothing(admin_client):
+    response = admin_client.post(reverse("admin:cases_candidate_ingest"), {"text": "no chinese here"})
+    assert response.status_code == 200
+    assert "no Chinese text" in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_the_review_queue_query_count_does_not_grow_with_candidates(admin_client):
+    url = reverse("admin:cases_candidate_ingest")
+    admin_client.post(url, {"text": PAGE})
+    changelist = reverse("admin:cases_candidate_changelist")
+    with CaptureQueriesContext(connection) as small:
+        admin_client.get(changelist)
+    admin_client.post(url, {"text": "\n\n".join(PAGE.replace("18", str(n)) for n in range(20, 32))})
+    assert Candidate.objects.count() > 10
+    with CaptureQueriesContext(connection) as large:
+        admin_client.get(changelist)
+    assert len(large.captured_queries) == len(small.captured_queries)
