@@ -27,6 +27,15 @@ class CaseAdminForm(forms.ModelForm):
         fields = "__all__"  # noqa: DJ007 -- the admin's fieldsets choose what shows
         widgets = {"revision": forms.HiddenInput}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.pk:
+            # Start from the stored revision, not the instance's: when reverting from History the
+            # instance is an old version, and the revert is a deliberate edit of the current case.
+            stored = Case.objects.filter(pk=self.instance.pk).values_list("revision", flat=True).first()
+            if stored is not None:
+                self.initial["revision"] = stored
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk is None:

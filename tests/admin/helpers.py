@@ -35,7 +35,9 @@ def changeform_data(response) -> dict[str, Any]:
     """The POST data a browser would send back for an admin add/change page, unchanged."""
     data: dict[str, Any] = {}
     forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
+    # The history revert page has no inlines.
+    inlines = response.context.get("inline_admin_formsets") or []
+    for inline in inlines:
         formset = inline.formset
         forms.append(formset.management_form)
         forms.extend(formset.forms)

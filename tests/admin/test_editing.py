@@ -89,3 +89,22 @@ def test_a_metric_range_out_of_order_is_refused_on_the_upper_value(client, edito
     unknown = client.post(reverse("admin:cases_metric_add"), {"indicator": 999999, "value": "1"})
     assert "indicator" in unknown.context["adminform"].form.errors
     assert not Metric.objects.filter(case=story.case).exists()
+
+
+def test_an_old_version_can_be_restored_from_history(client, editor, story):
+    url = reverse("admin:cases_case_change", args=[story.case.pk])
+    client.force_login(editor)
+    original_title = story.case.title_zh
+    data = changeform_data(client.get(url))
+    data["title_zh"] = "改错了的标题"
+    client.post(url, data)
+
+    old = story.case.history.filter(title_zh=original_title).first()
+    revert_url = reverse("admin:cases_case_simple_history", args=[story.case.pk, old.history_id])
+    revert = changeform_data(client.get(revert_url))
+    assert revert["title_zh"] == original_title
+    assert client.post(revert_url, revert).status_code == 302
+    restored = Case.objects.get(pk=story.case.pk)
+    assert restored.title_zh == original_title
+    assert restored.revision == story.case.revision + 2  # the edit and the revert
+    assert restored.history.first().history_user == editor
