@@ -36,7 +36,6 @@ from cases.models import (
     Status,
 )
 from cases.models.dates import DatePrecision
-from cases.models.places import _PATH_END
 
 REGION_HELP = (
     "A place and everything beneath it. A statistical code (2/4/6/9/12 digits: 51, 5101, 510105, 510105005), "
@@ -46,8 +45,14 @@ REGION_HELP = (
 
 
 def path_within(prefix: str, locality: Locality) -> Q:
-    """Rows whose locality (reached through ``prefix``) is at or beneath ``locality``: a path range scan."""
-    return Q(**{f"{prefix}path__gte": locality.path, f"{prefix}path__lt": locality.path + _PATH_END})
+    """Rows whose locality (reached through ``prefix``) is at or beneath ``locality``.
+
+    ``Locality.objects.within`` is one range scan on the path index; as an ``IN`` list it is built
+    once per query, and the rows are then found through their foreign-key index.
+    """
+    if not prefix:
+        return Q(pk__in=Locality.objects.within(locality).values("pk"))
+    return Q(**{f"{prefix}in": Locality.objects.within(locality).values("pk")})
 
 
 class RegionField(forms.CharField):
@@ -224,7 +229,7 @@ class CaseFilter(PeriodFilterMixin, filters.FilterSet):
 
 
 class LocalityFilter(filters.FilterSet):
-    region = RegionFilter(lambda qs, place: qs.filter(path_within("", place)))
+    region = RegionFilter(lambda qs, place: Locality.objects.within(place) & qs)
     level = filters.ChoiceFilter(choices=Level.choices)
     ordering = filters.OrderingFilter(fields=("path", "code", "name"), help_text="sort by; prefix - to reverse")
 

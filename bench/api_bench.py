@@ -1,0 +1,185 @@
+"""Research API benchmark: medians in process, each beside its baselines from the same run.
+
+Rows: list filtered by province + theme, a deep page, a detail, stats by prefecture, CSV of ~10k
+metrics. Baselines: the same endpoint with prefetching and select_related switched off, and the raw
+SQL of the same filter (the floor: the database alone). Ends with the region filter's query plan.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, QuerySet
+from django.test import Client
+
+from cases.api import views
+from cases.api.filters import CaseFilter, MetricFilter
+from cases.models import Case, Locality, Metric, Theme
+
+TARGET_MS = {"list": 30.0, "detail": 30.0, "csv": 2000.0}
+
+
+def median_ms(action: Callable[[], Any], repeat: int) -> float:
+    action()  # warm caches and the connection
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def fetch(client: Client, url: str, params: dict) -> int:
+    response = client.get(url, params)
+    assert response.status_code == 200, (url, params, response.status_code, response.content[:300])
+    if response.streaming:
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
+
+
+def raw_sql(queryset: QuerySet) -> Callable[[], None]:
+    sql, params = queryset.query.sql_with_params()
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+    return run
+
+
+class NoPrefetch:
+    """Switch every viewset's select_related/prefetch_related off for the baseline."""
+
+    def __enter__(self) -> None:
+        self.saved = {}
+        for name in dir(views):
+            cls = getattr(views, name)
+            if isinstance(cls, type) and issubclass(cls, views.PublicViewSet) and "get_queryset" in cls.__dict__:
+                original = cls.__dict__["get_queryset"]
+                self.saved[cls] = original
+
+                def bare(self, original=original):
+                    return original(self).prefetch_related(None).select_related(None)
+
+                cls.get_queryset = bare
+
+    def __exit__(self, *exc) -> None:
+        for cls, original in self.saved.items():
+            cls.get_queryset = original
+
+
+def pick_inputs() -> dict[str, Any]:
+    """Choose realistic parameters from the data: the busiest province, its commonest theme, a region
+    holding about 10k metrics."""
+    published = Case.objects.published()
+    provinces = {p.code: p for p in Locality.objects.filter(level="province")}
+    counts: dict[str, int] = {}
+    for path, n in published.values_list("primary_locality__path").annotate(n=Count("pk")).order_by():
+        code = path.split("/")[1][:2]
+        counts[code] = counts.get(code, 0) + n
+    province = max(counts, key=counts.get)
+    theme = (
+        Theme.objects.filter(cases__in=published, cases__primary_locality__code__startswith=province)
+        .annotate(n=Count("cases"))
+        .order_by("-n")
+        .first()
+    )
+    metric_regions: dict[str, int] = {}
+    for path, n in (
+        Metric.objects.public().values_list("case__primary_locality__path").annotate(n=Count("pk")).order_by()
+    ):
+        parts = [p for p in path.split("/") if p.isdigit()]
+        for code in parts[:3]:
+            metric_regions[code] = metric_regions.get(code, 0) + n
+    csv_region = min(metric_regions, key=lambda code: abs(metric_regions[code] - 10_000))
+    detail_id = published.order_by("pk")[published.count() // 2].public_id
+    return {
+        "province": province,
+        "province_name": provinces[province].name,
+        "theme": theme.code if theme else "",
+        "csv_region": csv_region,
+        "csv_rows": metric_regions[csv_region],
+        "detail": detail_id,
+        "deep_page": max(1, published.count() // 50 - 1),
+    }
+
+
+def run(*, cases: int, quick: bool) -> None:
+    repeat = 3 if quick else 15
+    csv_repeat = 2 if quick else 5
+    client = Client()
+    inputs = pick_inputs()
+    published = Case.objects.published()
+    print(f"== Research API ({cases:,} cases, {published.count():,} published; medians of {repeat} runs) ==")
+    print(
+        f"province {inputs['province']} {inputs['province_name']}, theme {inputs['theme']}, "
+        f"deep page {inputs['deep_page']}, CSV region {inputs['csv_region']} (~{inputs['csv_rows']:,} metrics)"
+    )
+
+    list_params = {"region": inputs["province"], "theme": inputs["theme"]}
+    province = Locality.objects.get(code=inputs["province"])
+    list_qs = CaseFilter(list_params, queryset=published).qs[:50]
+    deep_params = {"page": inputs["deep_page"]}
+    deep_qs = published.order_by("public_id")[(inputs["deep_page"] - 1) * 50 : inputs["deep_page"] * 50]
+    csv_params = {"format": "csv", "region": inputs["csv_region"]}
+    csv_qs = MetricFilter({"region": inputs["csv_region"]}, queryset=Metric.objects.public()).qs
+
+    rows = [
+        ("list: province + theme", "/api/v1/cases/", list_params, raw_sql(list_qs), "list"),
+        ("list: deep page", "/api/v1/cases/", deep_params, raw_sql(deep_qs), "list"),
+        (
+            "detail",
+            f"/api/v1/cases/{inputs['detail']}/",
+            {},
+            raw_sql(published.filter(public_id=inputs["detail"])),
+            "detail",
+        ),
+        (
+            "stats by prefecture",
+            "/api/v1/stats/",
+            {"region_level": "prefecture"},
+            raw_sql(published.values("primary_locality_id").annotate(n=Count("pk")).order_by()),
+            None,
+        ),
+        ("CSV ~10k metrics", "/api/v1/metrics/", csv_params, raw_sql(csv_qs), "csv"),
+    ]
+    header = f"{'endpoint':<24} {'p50 ms':>9} {'no prefetch':>12} {'raw SQL':>9} {'target':>8}  {'ratio/SQL':>9}"
+    print(header)
+    print("-" * len(header))
+    for label, url, params, floor, target in rows:
+        n = csv_repeat if target == "csv" else repeat
+        p50 = median_ms(lambda url=url, params=params: fetch(client, url, params), n)
+        if url == "/api/v1/stats/":
+            bare = None  # no prefetching to switch off: the stats are aggregate queries
+        else:
+            with NoPrefetch():
+                bare = median_ms(lambda url=url, params=params: fetch(client, url, params), n)
+        sql_ms = median_ms(floor, n)
+        goal = f"≤{TARGET_MS[target]:.0f}" if target else "-"
+        bare_text = f"{bare:.1f}" if bare is not None else "-"
+        print(f"{label:<24} {p50:>9.1f} {bare_text:>12} {sql_ms:>9.1f} {goal:>8}  {p50 / max(sql_ms, 0.01):>8.1f}x")
+
+    tracemalloc.start()
+    size = fetch(client, "/api/v1/metrics/", csv_params)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"\nCSV stream: {size / 1e6:.1f} MB sent, peak Python memory {peak / 1e6:.1f} MB while streaming")
+
+    region_qs = CaseFilter({"region": province.code}, queryset=published).qs
+    sql, params = region_qs.query.sql_with_params()
+    print(f"\nQuery plan for region={province.code} (EXPLAIN QUERY PLAN, {connection.vendor}):")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            for row in cursor.fetchall():
+                print("  ", row[-1])
+        else:
+            cursor.execute("EXPLAIN " + sql, params)
+            for (line,) in cursor.fetchall():
+                print("  ", line)
