@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint format bench reset-db check-migrations venv serve
+.PHONY: run test test-postgres lint format bench bench-quick reset-db check-migrations venv serve
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,9 +42,14 @@ format: venv
 check-migrations: venv
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
-## bench: the benchmarks under bench/ (medians and ratios; never gates CI)
+## bench: the benchmarks under bench/ (medians and ratios; never gates CI); BENCH_CASES=100000 by default
+BENCH_CASES ?= 100000
 bench: venv
-	DEBUG=1 $(PY) bench/run.py
+	BENCH_CASES=$(BENCH_CASES) $(PY) bench/run.py
+
+## bench-quick: a smoke run of every benchmark on 2000 cases
+bench-quick: venv
+	$(PY) bench/run.py --quick
 
 ## reset-db: delete the local SQLite database and load it again
 reset-db: venv
