@@ -98,6 +98,24 @@ class EvidenceInline(ReadOnlyAfterPublishInline, admin.StackedInline):
         return quote_in_context(obj)
 
 
+@admin.register(CaseOrganisation)
+class CaseOrganisationAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "role", "case"]
+    list_select_related = ["organisation", "case"]
+    search_fields = ["organisation__name", "role", "case__public_id", "case__title_zh"]
+    autocomplete_fields = ["case", "organisation"]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or can_edit_case(case=obj.case, user=request.user)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or can_edit_case(case=obj.case, user=request.user)
+        )
+
+
 def _transition_action(to_status: str, permission: str, description: str):
     def action(modeladmin: CaseAdmin, request: HttpRequest, queryset: QuerySet[Case]) -> None:
         moved, refused = [], []
