@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 # Section name → module; other benchmarks add themselves here.
-SECTIONS = {"api": "bench.api_bench", "search": "bench.search_bench"}
+SECTIONS = {"api": "bench.api_bench", "search": "bench.search_bench", "ingest": "bench.ingest_bench"}
 SEED = 42
 
 
