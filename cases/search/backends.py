@@ -65,7 +65,9 @@ class SQLiteBackend(Backend):
         weights = ", ".join(str(weight) for weight in SQLITE_WEIGHTS)
         return (
             [FTS_TABLE],
-            [f"{FTS_TABLE}.rowid = {DOCUMENT_TABLE}.id", f"{FTS_TABLE} MATCH %s"],
+            # The unary + keeps the rowid join away from FTS5: matched rows are then found by one
+            # MATCH scan and joined by primary key, never by a MATCH per candidate row.
+            [f"+{FTS_TABLE}.rowid = {DOCUMENT_TABLE}.id", f"{FTS_TABLE} MATCH %s"],
             [parsed.fts5()],
             # bm25 is lower for better matches; negate it so every backend sorts descending.
             f"-bm25({FTS_TABLE}, {weights})",

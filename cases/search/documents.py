@@ -11,18 +11,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
-
 from cases.models import (
     Case,
     CaseOrganisation,
     DocumentType,
     Evidence,
     Initiative,
-    Locality,
+    LocalityAlias,
     Organisation,
     Position,
     Source,
+    SourceCredit,
     Status,
 )
 from cases.search.text import characters, index_tokens, normalize
@@ -85,164 +84,225 @@ def _names(prefix: str, names: Iterable[str]) -> list[tuple[str, str]]:
     return [(prefix, name) for name in names if isinstance(name, str)]
 
 
-def _with_region(data: DocumentData, locality: Locality | None) -> None:
-    if locality is not None:
-        data.locality_id = locality.pk
-        data.province_code, data.prefecture_code = region_codes(locality.path)
+def _grouped(rows: Iterable[tuple]) -> dict[int, list[tuple]]:
+    """(key, *values) rows → {key: [values, …]} in row order."""
+    grouped: dict[int, list[tuple]] = defaultdict(list)
+    for key, *values in rows:
+        grouped[key].append(tuple(values))
+    return grouped
 
 
-def _build_cases(ids: list[int]) -> list[DocumentData]:
-    cases = (
-        Case.objects.filter(pk__in=ids)
-        .select_related("primary_locality")
-        .prefetch_related(
-            "primary_locality__aliases",
-            "localities",
-            "themes",
-            "initiatives",
-            Prefetch("case_organisations", queryset=CaseOrganisation.objects.select_related("organisation")),
-            Prefetch("people__positions", queryset=Position.objects.order_by("pk")),
-            Prefetch("evidence", queryset=Evidence.objects.order_by("pk")),
-        )
+def _with_region(data: DocumentData, locality_id: int | None, path: str | None) -> None:
+    if locality_id is not None and path:
+        data.locality_id = locality_id
+        data.province_code, data.prefecture_code = region_codes(path)
+
+
+# Builders read flat rows (values_list), never model instances: a reindex builds hundreds of
+# thousands of documents and model instantiation would dominate it. Each runs a fixed number
+# of queries per batch, whatever the batch size.
+
+
+def _build_cases(ids: list[int], public: set[int] | None = None) -> list[DocumentData]:
+    rows = Case.objects.filter(pk__in=ids).values_list(
+        "pk",
+        "title_zh",
+        "title_en",
+        "summary_zh",
+        "summary_en",
+        "status",
+        "primary_locality_id",
+        "primary_locality__name",
+        "primary_locality__full_name",
+        "primary_locality__path",
     )
+    rows = list(rows)
+    places = {row[6] for row in rows}
+    aliases = _grouped(
+        LocalityAlias.objects.filter(locality__in=places).order_by("pk").values_list("locality_id", "name")
+    )
+    further = _grouped(
+        Case.localities.through.objects.filter(case__in=ids)
+        .order_by("pk")
+        .values_list("case_id", "locality__full_name", "locality__name")
+    )
+    themes = _grouped(Case.themes.through.objects.filter(case__in=ids).values_list("case_id", "theme_id"))
+    organisations = _grouped(
+        CaseOrganisation.objects.filter(case__in=ids)
+        .order_by("pk")
+        .values_list("case_id", "organisation__name", "organisation__aliases")
+    )
+    initiatives = _grouped(
+        Case.initiatives.through.objects.filter(case__in=ids)
+        .order_by("pk")
+        .values_list("case_id", "initiative__name", "initiative__aliases")
+    )
+    people = _grouped(
+        Case.people.through.objects.filter(case__in=ids)
+        .order_by("pk")
+        .values_list("case_id", "person_id", "person__name")
+    )
+    positions = _grouped(
+        Position.objects.filter(person__in={person for found in people.values() for person, _ in found})
+        .order_by("pk")
+        .values_list("person_id", "title")
+    )
+    evidence = _grouped(Evidence.objects.filter(case__in=ids).order_by("pk").values_list("case_id", "quote"))
     documents = []
-    for case in cases:
-        place = case.primary_locality
+    for pk, title_zh, title_en, summary_zh, summary_en, status, place, name, full_name, path in rows:
         pairs: list[tuple[str, str]] = [
-            ("title_zh", case.title_zh),
-            ("title_en", case.title_en),
-            ("summary_zh", case.summary_zh),
-            ("summary_en", case.summary_en),
-            ("locality", place.full_name or place.name),
-            *_names("locality", (alias.name for alias in place.aliases.all())),
-            *_names("locality", (other.full_name or other.name for other in case.localities.all())),
+            ("title_zh", title_zh),
+            ("title_en", title_en),
+            ("summary_zh", summary_zh),
+            ("summary_en", summary_en),
+            ("locality", full_name or name),
+            *_names("locality", (alias for (alias,) in aliases.get(place, []))),
+            *_names("locality", (other_full or other for other_full, other in further.get(pk, []))),
         ]
-        for role in case.case_organisations.all():
-            pairs += _names("organisation", role.organisation.all_names())
-        for initiative in case.initiatives.all():
-            pairs += _names("initiative", [initiative.name, *initiative.aliases])
-        for person in case.people.all():
-            pairs.append(("person", person.name))
-            pairs += _names("position", (position.title for position in person.positions.all()))
-        pairs += _names("evidence", (evidence.quote for evidence in case.evidence.all()))
+        for organisation, organisation_aliases in organisations.get(pk, []):
+            pairs += _names("organisation", [organisation, *(organisation_aliases or [])])
+        for initiative, initiative_aliases in initiatives.get(pk, []):
+            pairs += _names("initiative", [initiative, *(initiative_aliases or [])])
+        for person, person_name in people.get(pk, []):
+            pairs.append(("person", person_name))
+            pairs += _names("position", (title for (title,) in positions.get(person, [])))
+        pairs += _names("evidence", (quote for (quote,) in evidence.get(pk, [])))
         data = DocumentData(
             object_type=DocumentType.CASE,
-            object_id=case.pk,
-            title=case.title_zh,
+            object_id=pk,
+            title=title_zh,
             fields=_texts(*pairs),
-            is_public=case.status == Status.PUBLISHED,
-            theme_ids=sorted(theme.pk for theme in case.themes.all()),
+            is_public=status == Status.PUBLISHED,
+            theme_ids=sorted(theme for (theme,) in themes.get(pk, [])),
         )
-        _with_region(data, place)
+        _with_region(data, place, path)
         documents.append(data)
     return documents
 
 
-def _published_case_context(links: Iterable[tuple[int, int]]) -> tuple[dict[int, list[int]], dict[int, Locality]]:
-    """For (record id, case id) links: each record's published cases' theme ids and first locality."""
+def _published_case_context(
+    links: Iterable[tuple[int, int]],
+) -> tuple[dict[int, list[int]], dict[int, tuple[int, str]]]:
+    """For (record id, case id) links: each record's published cases' theme ids and the
+    (locality id, path) of the first one's primary locality (by public id)."""
     links = list(links)
-    cases = (
-        Case.objects.published()
-        .filter(pk__in={case_id for _, case_id in links})
-        .select_related("primary_locality")
-        .prefetch_related("themes")
-        .order_by("public_id")
-    )
-    by_case = {case.pk: case for case in cases}
+    case_ids = {case_id for _, case_id in links}
+    cases = {
+        pk: (public_id, place, path)
+        for pk, public_id, place, path in Case.objects.published()
+        .filter(pk__in=case_ids)
+        .values_list("pk", "public_id", "primary_locality_id", "primary_locality__path")
+    }
+    case_themes = _grouped(Case.themes.through.objects.filter(case__in=cases).values_list("case_id", "theme_id"))
     themes: dict[int, set[int]] = defaultdict(set)
-    localities: dict[int, Locality] = {}
-    for record_id, case_id in sorted(links, key=lambda link: by_case[link[1]].public_id if link[1] in by_case else ""):
-        case = by_case.get(case_id)
-        if case is None:
-            continue
-        themes[record_id].update(theme.pk for theme in case.themes.all())
-        localities.setdefault(record_id, case.primary_locality)
+    localities: dict[int, tuple[int, str]] = {}
+    for record_id, case_id in sorted((link for link in links if link[1] in cases), key=lambda link: cases[link[1]][0]):
+        themes[record_id].update(theme for (theme,) in case_themes.get(case_id, []))
+        localities.setdefault(record_id, cases[case_id][1:])
     return {key: sorted(value) for key, value in themes.items()}, localities
 
 
-def _build_organisations(ids: list[int]) -> list[DocumentData]:
-    organisations = (
-        Organisation.objects.filter(pk__in=ids)
-        .select_related("locality")
-        .prefetch_related(Prefetch("positions", queryset=Position.objects.select_related("person").order_by("pk")))
+def _build_organisations(ids: list[int], public: set[int] | None = None) -> list[DocumentData]:
+    rows = list(
+        Organisation.objects.filter(pk__in=ids).values_list(
+            "pk", "name", "name_en", "aliases", "description", "locality_id", "locality__path"
+        )
     )
-    public = set(Organisation.objects.public().filter(pk__in=ids).values_list("pk", flat=True))
+    positions = _grouped(
+        Position.objects.filter(organisation__in=ids)
+        .order_by("pk")
+        .values_list("organisation_id", "person__name", "title")
+    )
+    if public is None:
+        public = public_ids(DocumentType.ORGANISATION, ids)
     themes, case_places = _published_case_context(
         CaseOrganisation.objects.filter(organisation__in=ids).values_list("organisation_id", "case_id")
     )
     documents = []
-    for organisation in organisations:
-        pairs: list[tuple[str, str]] = [("name", organisation.name), ("name_en", organisation.name_en)]
-        pairs += _names("alias", organisation.aliases)
-        pairs.append(("description", organisation.description))
-        for position in organisation.positions.all():
-            pairs += [("person", position.person.name), ("position", position.title)]
+    for pk, name, name_en, aliases, description, place, path in rows:
+        pairs: list[tuple[str, str]] = [("name", name), ("name_en", name_en)]
+        pairs += _names("alias", aliases or [])
+        pairs.append(("description", description))
+        for person, title in positions.get(pk, []):
+            pairs += [("person", person), ("position", title)]
         data = DocumentData(
             object_type=DocumentType.ORGANISATION,
-            object_id=organisation.pk,
-            title=organisation.name,
+            object_id=pk,
+            title=name,
             fields=_texts(*pairs),
-            is_public=organisation.pk in public,
-            theme_ids=themes.get(organisation.pk, []),
+            is_public=pk in public,
+            theme_ids=themes.get(pk, []),
         )
-        _with_region(data, organisation.locality or case_places.get(organisation.pk))
+        _with_region(data, *((place, path) if place else case_places.get(pk, (None, None))))
         documents.append(data)
     return documents
 
 
-def _build_initiatives(ids: list[int]) -> list[DocumentData]:
-    initiatives = Initiative.objects.filter(pk__in=ids).prefetch_related(
-        Prefetch("localities", queryset=Locality.objects.order_by("path"))
+def _build_initiatives(ids: list[int], public: set[int] | None = None) -> list[DocumentData]:
+    rows = list(Initiative.objects.filter(pk__in=ids).values_list("pk", "name", "name_en", "aliases", "description"))
+    places = _grouped(
+        Initiative.localities.through.objects.filter(initiative__in=ids)
+        .order_by("locality__path")
+        .values_list("initiative_id", "locality_id", "locality__path")
     )
-    public = set(Initiative.objects.public().filter(pk__in=ids).values_list("pk", flat=True))
+    if public is None:
+        public = public_ids(DocumentType.INITIATIVE, ids)
     themes, case_places = _published_case_context(
         Case.initiatives.through.objects.filter(initiative__in=ids).values_list("initiative_id", "case_id")
     )
     documents = []
-    for initiative in initiatives:
-        pairs: list[tuple[str, str]] = [("name", initiative.name), ("name_en", initiative.name_en)]
-        pairs += _names("alias", initiative.aliases)
-        pairs.append(("description", initiative.description))
-        places = list(initiative.localities.all())
+    for pk, name, name_en, aliases, description in rows:
+        pairs: list[tuple[str, str]] = [("name", name), ("name_en", name_en)]
+        pairs += _names("alias", aliases or [])
+        pairs.append(("description", description))
         data = DocumentData(
             object_type=DocumentType.INITIATIVE,
-            object_id=initiative.pk,
-            title=initiative.name,
+            object_id=pk,
+            title=name,
             fields=_texts(*pairs),
-            is_public=initiative.pk in public,
-            theme_ids=themes.get(initiative.pk, []),
+            is_public=pk in public,
+            theme_ids=themes.get(pk, []),
         )
-        _with_region(data, places[0] if places else case_places.get(initiative.pk))
+        own = places.get(pk)
+        _with_region(data, *(own[0] if own else case_places.get(pk, (None, None))))
         documents.append(data)
     return documents
 
 
-def _build_sources(ids: list[int]) -> list[DocumentData]:
-    sources = Source.objects.filter(pk__in=ids).prefetch_related("credits")
-    public = set(Source.objects.public().filter(pk__in=ids).values_list("pk", flat=True))
+def _build_sources(ids: list[int], public: set[int] | None = None) -> list[DocumentData]:
+    rows = list(
+        Source.objects.filter(pk__in=ids).values_list(
+            "pk", "headline", "kicker", "subheadline", "column", "outlet", "text"
+        )
+    )
+    credits = _grouped(
+        SourceCredit.objects.filter(source__in=ids).order_by("order", "pk").values_list("source_id", "as_printed")
+    )
+    if public is None:
+        public = public_ids(DocumentType.SOURCE, ids)
     themes, case_places = _published_case_context(
         Case.sources.through.objects.filter(source__in=ids).values_list("source_id", "case_id")
     )
     documents = []
-    for source in sources:
+    for pk, headline, kicker, subheadline, column, outlet, source_text in rows:
         pairs: list[tuple[str, str]] = [
-            ("headline", source.headline),
-            ("kicker", source.kicker),
-            ("subheadline", source.subheadline),
-            ("column", source.column),
-            ("outlet", source.outlet),
-            ("text", source.text),
+            ("headline", headline),
+            ("kicker", kicker),
+            ("subheadline", subheadline),
+            ("column", column),
+            ("outlet", outlet),
+            ("text", source_text),
         ]
-        pairs += _names("credit", (credit.as_printed for credit in source.credits.all()))
+        pairs += _names("credit", (printed for (printed,) in credits.get(pk, [])))
         data = DocumentData(
             object_type=DocumentType.SOURCE,
-            object_id=source.pk,
-            title=str(source),
+            object_id=pk,
+            title=f"{outlet}《{headline}》" if outlet else f"《{headline}》",
             fields=_texts(*pairs),
-            is_public=source.pk in public,
-            theme_ids=themes.get(source.pk, []),
+            is_public=pk in public,
+            theme_ids=themes.get(pk, []),
         )
-        _with_region(data, case_places.get(source.pk))
+        _with_region(data, *case_places.get(pk, (None, None)))
         documents.append(data)
     return documents
 
@@ -262,7 +322,24 @@ MODELS = {
 }
 
 
-def build_documents(object_type: str, ids: Iterable[int]) -> list[DocumentData]:
-    """Index data for the records of ``object_type`` with these ids (missing ids are skipped)."""
+def public_ids(object_type: str, ids: Iterable[int] | None = None) -> set[int]:
+    """Ids of the records anonymous users may see, by the model's own ``public()`` (all when ``ids`` is None).
+
+    ``public()`` scans its link tables once per query, so a full reindex asks once for every id
+    rather than once per batch.
+    """
+    queryset = MODELS[DocumentType(object_type)].objects.all()
+    queryset = queryset.published() if object_type == DocumentType.CASE else queryset.public()
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    return set(queryset.values_list("pk", flat=True))
+
+
+def build_documents(object_type: str, ids: Iterable[int], *, public: set[int] | None = None) -> list[DocumentData]:
+    """Index data for the records of ``object_type`` with these ids (missing ids are skipped).
+
+    ``public`` may hold the ids of every public record of the type (see ``public_ids``); by
+    default visibility is looked up for these ids.
+    """
     ids = sorted(set(ids))
-    return BUILDERS[DocumentType(object_type)](ids) if ids else []
+    return BUILDERS[DocumentType(object_type)](ids, public) if ids else []

@@ -14,8 +14,8 @@ from tqdm import tqdm
 
 from cases.models import SearchDocument
 from cases.search import text
-from cases.search.documents import DocumentData, Tokens, build_documents, tokenise
-from cases.search.index import BATCH_SIZE, all_ids, write_documents
+from cases.search.documents import DocumentData, Tokens, build_documents, public_ids, tokenise
+from cases.search.index import BATCH_SIZE, all_ids, bulk_load, write_documents
 from cases.search.schema import FTS_TABLE
 
 
@@ -54,8 +54,9 @@ class Command(BaseCommand):
 
         def batches() -> Iterator[list[DocumentData]]:
             for object_type, found in ids.items():
+                public = public_ids(object_type)
                 for start in range(0, len(found), BATCH_SIZE):
-                    yield build_documents(object_type, found[start : start + BATCH_SIZE])
+                    yield build_documents(object_type, found[start : start + BATCH_SIZE], public=public)
 
         def rows() -> Iterator[tuple[DocumentData, Tokens]]:
             if workers == 1:
@@ -73,8 +74,7 @@ class Command(BaseCommand):
                 while in_flight:
                     yield from self._finish(in_flight.popleft(), bar)
 
-        with transaction.atomic():
-            SearchDocument.objects.all().delete()
+        with transaction.atomic(), bulk_load():
             written = write_documents(rows())
         bar.close()
         self._optimise()
