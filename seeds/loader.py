@@ -27,6 +27,9 @@ SEEDS_DIR = Path(__file__).resolve().parent
 VOCABULARY_DIR = SEEDS_DIR / "vocabulary"
 CORPUS_DIR = SEEDS_DIR / "corpus"
 
+# What the summary line lists per corpus file; links and credits count only as changes.
+_ENTITY_KINDS = ("sources", "localities", "organisations", "people", "positions", "initiatives", "cases", "metrics")
+
 __all__ = ["LoadSummary", "SeedError", "load_all", "load_corpus", "load_gazetteer", "load_vocabularies"]
 
 
@@ -51,12 +54,16 @@ class LoadSummary:
         if self.vocabulary:
             parts.append(f"vocabularies {self.vocabulary['themes']} themes, {self.vocabulary['indicators']} indicators")
         for name, counts in self.corpus.items():
-            total = Counter()
+            records: Counter[str] = Counter()
+            new = changed = 0
             for key, n in counts.items():
                 kind, _, status = key.rpartition(" ")
-                if status in {"created", "updated", "unchanged"}:
-                    total[kind] += n
-            parts.append(f"{name}: " + ", ".join(f"{n} {kind}" for kind, n in total.items()))
+                if status in {"created", "updated", "unchanged"} and kind in _ENTITY_KINDS:
+                    records[kind] += n
+                new += n if status == "created" else 0
+                changed += n if status in {"updated", "written"} else 0
+            listed = ", ".join(f"{n} {kind}" for kind, n in records.items())
+            parts.append(f"{name}: {listed} ({new} new, {changed} changed)")
         verdict = "" if self.changed else " — nothing changed"
         return f"Loaded {'; '.join(parts)} in {self.seconds:.1f} s{verdict}."
 
