@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 
 from cases.admin.evidence import EvidenceForm, quote_in_context
 from cases.admin.filters import region_filter
-from cases.admin.mixins import ImportExportHistoryAdmin, ReadOnlyAfterPublishInline
+from cases.admin.mixins import CaseGuardedAdmin, ImportExportHistoryAdmin, ReadOnlyAfterPublishInline
 from cases.admin.resources import CaseResource
 from cases.models import Case, CaseOrganisation, Evidence, Metric, Position, Status
 from cases.models.sources import EVIDENCE_SUBJECTS
@@ -99,21 +99,11 @@ class EvidenceInline(ReadOnlyAfterPublishInline, admin.StackedInline):
 
 
 @admin.register(CaseOrganisation)
-class CaseOrganisationAdmin(admin.ModelAdmin):
+class CaseOrganisationAdmin(CaseGuardedAdmin, admin.ModelAdmin):
     list_display = ["organisation", "role", "case"]
     list_select_related = ["organisation", "case"]
     search_fields = ["organisation__name", "role", "case__public_id", "case__title_zh"]
     autocomplete_fields = ["case", "organisation"]
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (
-            obj is None or can_edit_case(case=obj.case, user=request.user)
-        )
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (
-            obj is None or can_edit_case(case=obj.case, user=request.user)
-        )
 
 
 def _transition_action(to_status: str, permission: str, description: str):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from import_export.admin import ImportExportMixin
@@ -130,3 +131,9 @@ class CaseGuardedAdmin:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._case_editable(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        # Adding a row, or moving one, onto a public case is a change to that case.
+        if not self._case_editable(request, obj):
+            raise PermissionDenied(f"{self.guarded_case(obj)} is public; only a reviewer may change it")
+        super().save_model(request, obj, form, change)

@@ -108,3 +108,14 @@ def test_an_old_version_can_be_restored_from_history(client, editor, story):
     assert restored.title_zh == original_title
     assert restored.revision == story.case.revision + 2  # the edit and the revert
     assert restored.history.first().history_user == editor
+
+
+def test_an_editor_cannot_attach_evidence_to_a_public_case_from_the_evidence_page(client, editor, db):
+    from cases.models import Status
+    from tests.admin.conftest import make_story
+
+    public = make_story(Status.PUBLISHED)
+    client.force_login(editor)
+    before = Evidence.objects.count()
+    assert _evidence_post(client, public, "小区").status_code == 403
+    assert Evidence.objects.count() == before
