@@ -21,10 +21,13 @@ class RegionNotFound(ValueError):
     """The value names no public locality; the message says why."""
 
 
-def resolve_region(value: str, *, field: str = "region") -> Locality:
-    """The one public locality ``value`` names, or RegionNotFound / AmbiguousRegion."""
+def resolve_region(value: str, *, field: str = "region", include_hidden: bool = False) -> Locality:
+    """The one public locality ``value`` names, or RegionNotFound / AmbiguousRegion.
+
+    ``include_hidden`` also finds places only a draft uses, for staff writes.
+    """
     value = value.strip()
-    public = Locality.objects.public()
+    public = Locality.objects.all() if include_hidden else Locality.objects.public()
     if not value:
         raise RegionNotFound("region is empty")
     if value.isdigit() and value.isascii():

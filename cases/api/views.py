@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from cases.api import detail, filters, serializers
 from cases.api.errors import UnknownParameters
 from cases.api.renderers import CSVRenderer, csv_columns, csv_lines
+from cases.api.writes import CaseWriteMixin, CaseWriteSerializer, TransitionSerializer
 from cases.models import (
     Case,
     Evidence,
@@ -140,7 +141,7 @@ def published_cases_prefetch() -> Prefetch:
     list=extend_schema(summary="Cases", description="Published cases, filterable by region, theme and more."),
     retrieve=extend_schema(summary="One case with everything attached to it"),
 )
-class CaseViewSet(PublicViewSet):
+class CaseViewSet(CaseWriteMixin, PublicViewSet):
     lookup_field = "public_id"
     filterset_class = filters.CaseFilter
     list_serializer_class = serializers.CaseSerializer
@@ -158,6 +159,20 @@ class CaseViewSet(PublicViewSet):
         queryset = queryset.select_related("primary_locality").prefetch_related("themes")
         if self.action == "list":
             return queryset
+        return self.with_details(queryset)
+
+    def get_queryset_for_detail(self) -> QuerySet:
+        """Any status: the caller has just written the case and may see it."""
+        return self.with_details(Case.objects.select_related("primary_locality").prefetch_related("themes"))
+
+    def get_serializer_class(self):
+        if self.action in {"create", "partial_update"}:
+            return CaseWriteSerializer
+        if self.action == "transition":
+            return TransitionSerializer
+        return super().get_serializer_class()
+
+    def with_details(self, queryset: QuerySet) -> QuerySet:
         return queryset.prefetch_related(
             "localities",
             "initiatives",
