@@ -20,6 +20,7 @@ venv: $(VENV)/.installed
 run: venv
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py load_seeds
+	DEBUG=1 $(PY) manage.py reindex --no-progress
 	DEBUG=1 $(PY) manage.py ensure_local_admin
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -56,3 +57,4 @@ reset-db: venv
 	rm -f db.sqlite3
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py load_seeds
+	DEBUG=1 $(PY) manage.py reindex --no-progress
