@@ -219,7 +219,11 @@ def bulk_load() -> Iterator[None]:
             cursor.execute(f"DELETE FROM {table}")
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
         else:
+            # TRUNCATE refuses to run while deferred foreign-key checks are pending in this
+            # transaction: run them now, then defer again as Django expects.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {through}, {table}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     yield
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
