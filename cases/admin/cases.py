@@ -6,7 +6,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from cases.admin.evidence import EvidenceForm, quote_in_context
@@ -16,7 +17,14 @@ from cases.admin.resources import CaseResource
 from cases.models import Case, CaseOrganisation, Evidence, Metric, Position, Status
 from cases.models.sources import EVIDENCE_SUBJECTS
 from cases.search.admin import SearchIndexAdminMixin
-from cases.services.workflow import PUBLISH_PERMISSION, SUBMIT_PERMISSION, can_edit_case, case_transition
+from cases.services.workflow import (
+    PUBLISH_PERMISSION,
+    SUBMIT_PERMISSION,
+    TRANSITIONS,
+    allowed_targets,
+    can_edit_case,
+    case_transition,
+)
 
 
 class CaseAdminForm(forms.ModelForm):
@@ -167,6 +175,51 @@ class CaseAdmin(SearchIndexAdminMixin, ImportExportHistoryAdmin):
         _transition_action(Status.PUBLISHED, "publish", "发布 Publish"),
         _transition_action(Status.ARCHIVED, "publish", "归档 Archive"),
     ]
+
+    def get_urls(self):
+        move = path(
+            "<path:object_id>/move/<str:to_status>/",
+            self.admin_site.admin_view(self.transition_view),
+            name="cases_case_transition",
+        )
+        return [move, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        case = self.get_object(request, object_id)
+        if case is not None:
+            labels = {t.target: t.name for t in TRANSITIONS if t.source == case.status}
+            extra_context = {
+                **(extra_context or {}),
+                "case_transitions": [
+                    {
+                        "label": labels[target],
+                        "url": reverse("admin:cases_case_transition", args=[case.pk, target]),
+                    }
+                    for target in allowed_targets(case=case, user=request.user)
+                ],
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def transition_view(self, request: HttpRequest, object_id: str, to_status: str) -> HttpResponseRedirect:
+        """The status buttons on the case page: one move through the workflow service."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        case = self.get_object(request, object_id)
+        if case is None or not self.has_view_permission(request, case):
+            raise PermissionDenied
+        revision = request.POST.get("revision", "")
+        try:
+            case_transition(
+                case=case,
+                to_status=to_status,
+                user=request.user,
+                expected_revision=int(revision) if revision.isdigit() else None,
+            )
+        except (PermissionDenied, ValidationError) as error:
+            self.message_user(request, "; ".join(getattr(error, "messages", [str(error)])), messages.ERROR)
+        else:
+            self.message_user(request, f"{case.public_id}: {Status(to_status).label}", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:cases_case_change", args=[case.pk]))
 
     def has_submit_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(SUBMIT_PERMISSION) or request.user.has_perm(PUBLISH_PERMISSION)

@@ -161,3 +161,30 @@ def test_history_shows_field_level_changes_and_who_made_them(client, editor, sto
     page = client.get(_url(Case, "history", story.case.pk)).content.decode()
     assert "新标题" in page and "editor" in page
     assert "title_zh" in page or "标题" in page
+
+
+def test_the_case_page_offers_only_the_moves_the_user_may_make(client, editor, reviewer, story):
+    url = _url(Case, "change", story.case.pk)
+    client.force_login(editor)
+    offered = {t["label"] for t in client.get(url).context["case_transitions"]}
+    assert offered == {"submit for review"}
+
+    move = reverse("admin:cases_case_transition", args=[story.case.pk, Status.IN_REVIEW])
+    client.post(move, {"revision": story.case.revision})
+    assert Case.objects.get(pk=story.case.pk).status == Status.IN_REVIEW
+
+    publish = reverse("admin:cases_case_transition", args=[story.case.pk, Status.PUBLISHED])
+    page = client.post(publish, {"revision": story.case.revision + 1}, follow=True).content.decode()
+    assert "you may not publish" in page.lower()
+    assert Case.objects.get(pk=story.case.pk).status == Status.IN_REVIEW
+
+    client.force_login(reviewer)
+    assert {t["label"] for t in client.get(url).context["case_transitions"]} == {
+        "withdraw from review",
+        "publish",
+        "archive",
+    }
+    stale = client.post(publish, {"revision": 0}, follow=True).content.decode()
+    assert "changed by someone else" in stale.lower()
+    client.post(publish, {"revision": story.case.revision + 1})
+    assert Case.objects.get(pk=story.case.pk).status == Status.PUBLISHED
