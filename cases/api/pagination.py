@@ -11,26 +11,43 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.utils.functional import cached_property
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 
 class KeysFirstPaginator(Paginator):
-    """Slices primary keys first, then loads just that page's rows (a "deferred join").
+    """Pages by primary keys first, then loads just that page's rows (a "deferred join").
 
-    A deep ``OFFSET`` then skips bare index entries instead of joined, selected rows: page 1800
-    costs about what the key scan costs, however much the row query joins.
+    One query fetches the first ``HEAD`` keys in order: when the filter matches no more than that
+    (the usual filtered request), it is the count and the page at once, so the filter runs once.
+    Otherwise ``COUNT(*)`` and an ``OFFSET`` over bare keys follow; a deep page then skips index
+    entries instead of joined, selected rows.
     """
 
+    HEAD = 5000
+
+    @cached_property
+    def head(self) -> list:
+        return list(self.object_list.values_list("pk", flat=True)[: self.HEAD + 1])
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet) and len(self.head) <= self.HEAD:
+            return len(self.head)
+        return super().count
+
     def page(self, number) -> Page:
+        if not isinstance(self.object_list, QuerySet):
+            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        objects = self.object_list
-        if isinstance(objects, QuerySet):
-            keys = list(objects.values_list("pk", flat=True)[bottom:top])
-            rows = {row.pk: row for row in _reload(objects, keys)}
-            return self._get_page([rows[key] for key in keys if key in rows], number, self)
-        return super().page(number)
+        if top <= len(self.head):
+            keys = self.head[bottom:top]
+        else:
+            keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in _reload(self.object_list, keys)}
+        return self._get_page([rows[key] for key in keys if key in rows], number, self)
 
 
 def _reload(queryset: QuerySet, keys: list) -> QuerySet:

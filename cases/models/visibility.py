@@ -97,12 +97,12 @@ class MetricQuerySet(models.QuerySet):
         from cases.models.facts import Initiative
         from cases.models.sources import Evidence, Source
 
-        evidenced = Evidence.objects.filter(metric__isnull=False, source__in=Source.objects.public()).values(
-            "metric_id"
-        )
+        # Correlated EXISTS, evaluated only for the rare metric without a case: the common case is
+        # decided by its case's status alone.
+        evidenced = Evidence.objects.filter(metric=OuterRef("pk"), source__in=Source.objects.public())
         caseless = Q(case__isnull=True) & (
-            Q(organisation__in=Organisation.objects.public())
-            | Q(initiative__in=Initiative.objects.public())
-            | Q(pk__in=evidenced)
+            Exists(Organisation.objects.public().filter(pk=OuterRef("organisation_id")))
+            | Exists(Initiative.objects.public().filter(pk=OuterRef("initiative_id")))
+            | Exists(evidenced)
         )
         return self.filter(Q(case__status=_published_status()) | caseless)
