@@ -232,7 +232,7 @@ def bulk_load() -> Iterator[None]:
                 cursor.execute(statement)
 
 
-def missing_and_stale() -> dict[str, set[int]]:
+def missing_documents() -> dict[str, set[int]]:
     """Records without a document, by type (a health check for the sync mechanism)."""
     from cases.search.documents import MODELS
 

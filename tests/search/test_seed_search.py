@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from cases.models import Case, Source, SourceKind
+from cases.search.index import missing_documents
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +171,7 @@ def test_hostile_queries_get_200_or_a_clear_400(seeded_index, client, q):
         assert response.status_code in (200, 400), (path, q, response.status_code)
         if response.status_code == 400:
             assert "q" in response.json()["error"]["fields"]
+
+
+def test_every_seeded_record_has_a_document(seeded_index):
+    assert missing_documents() == {}

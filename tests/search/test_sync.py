@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases.models import Case, DocumentType, SearchDocument, Status
 from cases.search.index import deferred
 from cases.search.query import parse
-from cases.search.service import search_documents
+from cases.search.service import highlights_for, search_documents
 from cases.search.signals import refresh_for
 from cases.services.workflow import case_transition
 from tests import factories
@@ -115,3 +115,14 @@ def test_published_cases_are_stamped(place):
     # A guard for the factories this module relies on: published means a timestamp.
     case = factories.case(primary_locality=place)
     assert case.published_at is not None and case.published_at <= timezone.now()
+
+
+def test_highlights_point_into_the_original_traditional_text(place):
+    case = factories.case(primary_locality=place, title_zh="成立業委會", summary_zh="小區業主委員會今年成立。")
+    document = search_documents(parse("业委会"), types=[DocumentType.CASE]).get()
+    assert document.object_id == case.pk
+    highlights = highlights_for(document, parse("业委会"))["highlights"]
+    originals = {"title_zh": case.title_zh, "summary_zh": case.summary_zh}
+    assert {(h["field"], h["text"]) for h in highlights} == {("title_zh", "業委會"), ("summary_zh", "業主委員會")}
+    for mark in highlights:
+        assert originals[mark["field"]][mark["start"] : mark["end"]] == mark["text"]
