@@ -74,3 +74,18 @@ def test_anonymous_clients_are_throttled(world, client, settings):
     statuses = [client.get("/api/v1/themes/").status_code for _ in range(3)]
     cache.clear()
     assert statuses == [200, 200, 429]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "params"),
+    [
+        ("cases", {"region": "成都\x00"}),
+        ("cases", {"theme": "a\x00b"}),
+        ("metrics", {"indicator": "\x00"}),
+        ("organisations", {"case": "x\x00"}),
+    ],
+)
+def test_nul_bytes_are_a_400_not_a_crash(world, client, endpoint, params):
+    # PostgreSQL refuses NUL in text; SQLite does not. Either way the answer is the same 400.
+    error = assert_error_shape(client.get(f"/api/v1/{endpoint}/", params), 400)
+    assert list(error["fields"]) == list(params)
