@@ -17,6 +17,7 @@ from cases.models import (
     DocumentType,
     Evidence,
     Initiative,
+    InitiativeParticipant,
     LocalityAlias,
     Organisation,
     Position,
@@ -323,16 +324,50 @@ MODELS = {
 
 
 def public_ids(object_type: str, ids: Iterable[int] | None = None) -> set[int]:
-    """Ids of the records anonymous users may see, by the model's own ``public()`` (all when ``ids`` is None).
+    """Ids of the records anonymous users may see (among ``ids``, or all when ``ids`` is None).
 
-    ``public()`` scans its link tables once per query, so a full reindex asks once for every id
-    rather than once per batch.
+    The rule is the models' ``public()`` (cases.models.visibility), computed here from the link
+    tables with joins that stay linear in their size: on SQLite ``Organisation.objects.public()``
+    runs a correlated subquery that scans every published case per organisation, which at 100k
+    cases does not finish. ``tests/search/test_visibility.py`` checks both agree.
     """
-    queryset = MODELS[DocumentType(object_type)].objects.all()
-    queryset = queryset.published() if object_type == DocumentType.CASE else queryset.public()
+    object_type = DocumentType(object_type)
+    ids = None if ids is None else set(ids)
+
+    def linked_to_published(links, field: str) -> set[int]:
+        if ids is None:
+            return set(links.filter(case__status=Status.PUBLISHED).values_list(field, flat=True))
+        # From the link rows to their cases, never the other way: without statistics SQLite
+        # would scan every published case and probe the links for each.
+        pairs = list(links.filter(**{f"{field}__in": ids}).values_list(field, "case_id"))
+        published = set(
+            Case.objects.filter(pk__in={case for _, case in pairs}, status=Status.PUBLISHED).values_list(
+                "pk", flat=True
+            )
+        )
+        return {record for record, case in pairs if case in published}
+
+    if object_type == DocumentType.CASE:
+        cases = Case.objects.filter(status=Status.PUBLISHED)
+        return set((cases if ids is None else cases.filter(pk__in=ids)).values_list("pk", flat=True))
+    if object_type == DocumentType.INITIATIVE:
+        return linked_to_published(Case.initiatives.through.objects.all(), "initiative_id")
+    if object_type == DocumentType.SOURCE:
+        return linked_to_published(Case.sources.through.objects.all(), "source_id")
+    found = linked_to_published(CaseOrganisation.objects.all(), "organisation_id")
+    participations = InitiativeParticipant.objects.all()
+    credits = SourceCredit.objects.filter(organisation__isnull=False)
     if ids is not None:
-        queryset = queryset.filter(pk__in=ids)
-    return set(queryset.values_list("pk", flat=True))
+        participations = participations.filter(organisation__in=ids)
+        credits = credits.filter(organisation__in=ids)
+    participations = list(participations.values_list("initiative_id", "organisation_id"))
+    credits = list(credits.values_list("source_id", "organisation_id"))
+    every = ids is None
+    public_initiatives = public_ids(DocumentType.INITIATIVE, None if every else {i for i, _ in participations})
+    public_sources = public_ids(DocumentType.SOURCE, None if every else {s for s, _ in credits})
+    found.update(organisation for initiative, organisation in participations if initiative in public_initiatives)
+    found.update(organisation for source, organisation in credits if source in public_sources)
+    return found
 
 
 def build_documents(object_type: str, ids: Iterable[int], *, public: set[int] | None = None) -> list[DocumentData]:
