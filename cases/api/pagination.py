@@ -51,8 +51,14 @@ class KeysFirstPaginator(Paginator):
 
 
 def _reload(queryset: QuerySet, keys: list) -> QuerySet:
-    # Same select_related/prefetch_related, no ordering or slicing: rows are put back in key order.
-    return queryset.order_by().filter(pk__in=keys)
+    """The rows for ``keys`` with the queryset's select_related, prefetches and deferred fields, but
+    not its filters: the keys already passed them, and re-running a region filter costs a subquery."""
+    rows = queryset.model._base_manager.filter(pk__in=keys)
+    rows.query.select_related = queryset.query.select_related
+    rows.query.deferred_loading = queryset.query.deferred_loading
+    # Django keeps prefetch lookups on a private attribute; copying it is the only way to reuse them.
+    rows._prefetch_related_lookups = queryset._prefetch_related_lookups
+    return rows
 
 
 class PageSizePagination(PageNumberPagination):
