@@ -7,6 +7,7 @@ SQL of the same filter (the floor: the database alone). Ends with the region fil
 
 from __future__ import annotations
 
+import base64
 import statistics
 import time
 import tracemalloc
@@ -127,12 +128,19 @@ def run(*, cases: int, quick: bool) -> None:
     list_qs = CaseFilter(list_params, queryset=published).qs[:50]
     deep_params = {"page": inputs["deep_page"]}
     deep_qs = published.order_by("public_id")[(inputs["deep_page"] - 1) * 50 : inputs["deep_page"] * 50]
+    # The same depth by cursor (what docs/api.md recommends for harvesting): DRF cursors encode the
+    # last primary key seen, so one can be built for any position.
+    offset = (inputs["deep_page"] - 1) * 50
+    after = published.order_by("pk").values_list("pk", flat=True)[offset - 1]
+    cursor_params = {"cursor": base64.b64encode(f"p={after}".encode()).decode()}
+    cursor_qs = published.filter(pk__gt=after).order_by("pk")[:50]
     csv_params = {"format": "csv", "region": inputs["csv_region"]}
     csv_qs = MetricFilter({"region": inputs["csv_region"]}, queryset=Metric.objects.public()).qs
 
     rows = [
         ("list: province + theme", "/api/v1/cases/", list_params, raw_sql(list_qs), "list"),
         ("list: deep page", "/api/v1/cases/", deep_params, raw_sql(deep_qs), "list"),
+        ("list: deep cursor", "/api/v1/cases/", cursor_params, raw_sql(cursor_qs), "list"),
         (
             "detail",
             f"/api/v1/cases/{inputs['detail']}/",
