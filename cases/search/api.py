@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -71,6 +72,9 @@ class SearchFilterBackend(BaseFilterBackend):
 
 
 class SearchPagination(PageSizePagination):
+    # Django's own paginator: the rows must keep the rank and highlights columns the search
+    # selected, which a keys-first reload would drop.
+    django_paginator_class = Paginator
     page_size = 20
 
 
