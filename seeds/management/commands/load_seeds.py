@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from seeds.loader import SeedError, load_all
 
@@ -33,4 +34,8 @@ class Command(BaseCommand):
             )
         except SeedError as error:
             raise CommandError(f"Nothing loaded. {error}") from None
+        if summary.changed:
+            # Fresh statistics let the planners use the path and code indexes on a new database.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(summary.line())
