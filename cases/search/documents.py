@@ -7,6 +7,7 @@ in worker processes.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,6 +30,10 @@ from cases.search.text import characters, index_tokens, normalize
 
 # Fields whose tokens go to the weighted title column.
 TITLE_FIELDS = frozenset({"title_zh", "title_en", "name", "name_en", "headline"})
+# Fields holding one name each: the whole name is also a token, so a name created after the
+# indexing process loaded its dictionary is still found as one word once every process knows it.
+NAME_FIELDS = frozenset({"name", "alias", "locality", "organisation", "initiative", "person"})
+_SINGLE_WORD = re.compile(r"[^\W_]{2,30}")
 
 
 @dataclass
@@ -61,7 +66,10 @@ def tokenise(fields: list[list[str]]) -> Tokens:
     for name, text in fields:
         normalized = normalize(text)
         normalized_parts.append(normalized)
-        (title if name in TITLE_FIELDS else body).extend(index_tokens(normalized))
+        tokens = index_tokens(normalized)
+        if name in NAME_FIELDS and _SINGLE_WORD.fullmatch(normalized) and normalized not in tokens:
+            tokens.append(normalized)
+        (title if name in TITLE_FIELDS else body).extend(tokens)
         chars.extend(characters(normalized))
     return Tokens("\n".join(normalized_parts), " ".join(title), " ".join(body), " ".join(chars))
 

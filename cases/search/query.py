@@ -18,7 +18,7 @@ from cases.search.text import (
     canonical_forms,
     characters,
     is_cjk,
-    is_shipped_word,
+    is_known_word,
     normalize,
     query_words,
     variants_of,
@@ -111,11 +111,13 @@ def _word_term(word: str) -> Term:
     canonical = canonical_forms().get(word)
     if canonical is not None:
         return Term(tokens=(canonical,), surfaces=variants_of(word))
-    if len(word) == 1 or not any(map(is_cjk, word)) or (len(word) == 2 and is_shipped_word(word)):
+    if len(word) == 1 or not any(map(is_cjk, word)) or is_known_word(word):
+        # A dictionary word (shipped, or a name from the database) is a token wherever it occurs:
+        # the index emits every dictionary word inside longer words, and name fields always
+        # carry their whole name (documents.NAME_FIELDS).
         return Term(tokens=(word,), surfaces=(word,))
-    # A longer word, or one unknown to the shipped dictionary: depending on its neighbours (and
-    # on the dictionary of the process that indexed it) the text may hold it as one token or
-    # split up, so match either and check the text.
+    # A word this process's dictionary does not know: the text may hold it as one token (HMM
+    # or a newer dictionary) or split up, so match either and check the text.
     chars = tuple(dict.fromkeys(characters(word)))
     return Term(tokens=chars, token=word, verify=word, surfaces=(word,))
 

@@ -5,8 +5,11 @@ with its cache in ``settings.JIEBA_CACHE_DIR``. Its dictionary is the jieba defa
 governance dictionary shipped in ``dictionary/governance.txt`` plus every locality, organisation
 and initiative name and alias in the database at the moment of loading. The dictionary is never
 changed afterwards: jieba's dictionary edits are not safe against concurrent ``cut`` calls.
-Names added later are still found (see ``query.py``: unknown words fall back to characters and a
-substring check) and become single tokens at the next process start or ``reindex``.
+Names added later are still found: a process that does not know a word matches its characters
+and checks the text (``query.py``), and a record's own name fields always carry the whole name as
+a token (``documents.NAME_FIELDS``). A new name inside free text (a summary, a source) becomes a
+token at the next ``reindex``; until then a process started after the name was added finds that
+text only through the name fields of the records that carry it.
 """
 
 from __future__ import annotations
@@ -147,11 +150,10 @@ def _build_tokenizer(extra_words: Iterable[str]):
         for word in group:
             if word not in tokenizer.FREQ or not tokenizer.FREQ[word]:
                 tokenizer.add_word(word)
-    shipped = {word for word, freq in tokenizer.FREQ.items() if freq}
     for word in extra_words:
         if not tokenizer.FREQ.get(word):
             tokenizer.add_word(word)
-    return tokenizer, shipped
+    return tokenizer
 
 
 def tokenizer():
@@ -161,18 +163,14 @@ def tokenizer():
         return found
     with _lock:
         if "tokenizer" not in _state:
-            built, shipped = _build_tokenizer(database_names())
-            _state["shipped_words"] = shipped
-            _state["tokenizer"] = built
+            _state["tokenizer"] = _build_tokenizer(database_names())
     return _state["tokenizer"]
 
 
 def install_tokenizer(extra_words: Iterable[str]) -> None:
     """Build the tokeniser now from the given names (used before forking reindex workers)."""
     with _lock:
-        built, shipped = _build_tokenizer(extra_words)
-        _state["shipped_words"] = shipped
-        _state["tokenizer"] = built
+        _state["tokenizer"] = _build_tokenizer(extra_words)
 
 
 def reset_tokenizer() -> None:
@@ -181,10 +179,9 @@ def reset_tokenizer() -> None:
         _state.clear()
 
 
-def is_shipped_word(word: str) -> bool:
-    """Whether ``word`` is in jieba's or our shipped dictionary (not only a database name)."""
-    tokenizer()
-    return word in _state["shipped_words"]
+def is_known_word(word: str) -> bool:
+    """Whether ``word`` is in this process's dictionary (jieba's, ours, or a database name)."""
+    return bool(tokenizer().FREQ.get(word))
 
 
 def index_tokens(text: str) -> list[str]:
