@@ -6,6 +6,7 @@ published flag before counting or ranking, so drafts appear neither in results n
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -71,11 +72,24 @@ class SearchFilterBackend(BaseFilterBackend):
         return [{"name": "q", "required": False, "in": "query", "description": Q_HELP, "schema": {"type": "string"}}]
 
 
+class CountedPaginator(Paginator):
+    """Django's paginator with the total already known (the facets counted it)."""
+
+    def __init__(self, object_list, per_page, *args, known_count: int | None = None, **kwargs) -> None:
+        super().__init__(object_list, per_page, *args, **kwargs)
+        if known_count is not None:
+            self.__dict__["count"] = known_count  # fills the cached_property
+
+
 class SearchPagination(PageSizePagination):
-    # Django's own paginator: the rows must keep the rank and highlights columns the search
-    # selected, which a keys-first reload would drop.
-    django_paginator_class = Paginator
+    # Django's paginator rather than the keys-first one: the rows must keep the rank and
+    # highlight columns the search selected, which a reload by key would drop.
+    django_paginator_class = CountedPaginator
     page_size = 20
+
+    def __init__(self, known_count: int | None = None) -> None:
+        self.known_count = known_count
+        self.django_paginator_class = partial(CountedPaginator, known_count=known_count)
 
 
 FACET_SERIALIZER = inline_serializer(
@@ -139,10 +153,11 @@ class SearchView(APIView):
             parsed = parse_or_400(raw)
             documents = search_documents(parsed, public_only=True)
         documents = self.apply_filters(request, documents)
-        paginator = self.pagination_class()
+        facet_counts, total = facets(documents)
+        paginator = self.pagination_class(known_count=total)
         page = paginator.paginate_queryset(documents, request, view=self)
         response = paginator.get_paginated_response(self.results(request, page, parsed))
-        response.data = {"query": parsed.text, **response.data, "facets": facets(documents)}
+        response.data = {"query": parsed.text, **response.data, "facets": facet_counts}
         # Keep the results last: easier to read.
         response.data["results"] = response.data.pop("results")
         return response

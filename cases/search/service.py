@@ -7,6 +7,8 @@ query from ``query.parse`` and behave the same on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.db.models import Count, QuerySet
 
 from cases.models import DocumentType, SearchDocument
@@ -49,35 +51,41 @@ def filter_queryset(queryset: QuerySet, parsed: ParsedQuery, *, public_only: boo
     return searched.order_by("-search_rank", "pk")
 
 
-def facets(documents: QuerySet[SearchDocument]) -> dict[str, list[dict[str, object]]]:
-    """Counts by type, province, prefecture and theme over matching documents (unordered, unsliced)."""
+def facets(documents: QuerySet[SearchDocument]) -> tuple[dict[str, list[dict[str, object]]], int]:
+    """Counts by type, province, prefecture and theme over matching documents, and their total.
+
+    Two passes over the matches whatever their number: one grouped by (type, province,
+    prefecture), summed here, and one over the theme links.
+    """
     from cases.models import Locality, Theme
 
     base = documents.order_by()
-    by_type = dict(base.values_list("object_type").annotate(n=Count("id")).values_list("object_type", "n"))
-    provinces = dict(
-        base.exclude(province_code="")
-        .values_list("province_code")
+    by_type: Counter[str] = Counter()
+    provinces: Counter[str] = Counter()
+    prefectures: Counter[str] = Counter()
+    grouped = (
+        base.values_list("object_type", "province_code", "prefecture_code")
         .annotate(n=Count("id"))
-        .values_list("province_code", "n")
+        .values_list("object_type", "province_code", "prefecture_code", "n")
     )
-    prefectures = dict(
-        base.exclude(prefecture_code="")
-        .values_list("prefecture_code")
-        .annotate(n=Count("id"))
-        .values_list("prefecture_code", "n")
-    )
+    for object_type, province, prefecture, n in grouped:
+        by_type[object_type] += n
+        if province:
+            provinces[province] += n
+        if prefecture:
+            prefectures[prefecture] += n
     # Joined from the documents themselves: the index's raw SQL names the main table, so the
     # matching queryset cannot be used as a subquery (Django would re-alias it).
     themes = dict(base.values_list("themes").annotate(n=Count("id")).values_list("themes", "n"))
     themes.pop(None, None)
-    names = dict(Locality.objects.filter(code__in=[*provinces, *prefectures]).values_list("code", "name"))
-    theme_rows = Theme.objects.filter(pk__in=themes).values_list("pk", "code", "name_zh", "name_en")
+    codes = [*provinces, *prefectures]
+    names = dict(Locality.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    theme_rows = Theme.objects.filter(pk__in=themes).values_list("pk", "code", "name_zh", "name_en") if themes else []
 
     def by_count(rows: list[dict[str, object]]) -> list[dict[str, object]]:
         return sorted(rows, key=lambda row: (-row["count"], str(row["value"])))
 
-    return {
+    result = {
         "type": by_count([{"value": t, "label": DocumentType(t).label, "count": n} for t, n in by_type.items()]),
         "province": by_count([{"value": c, "label": names.get(c, c), "count": n} for c, n in provinces.items()]),
         "prefecture": by_count([{"value": c, "label": names.get(c, c), "count": n} for c, n in prefectures.items()]),
@@ -85,6 +93,7 @@ def facets(documents: QuerySet[SearchDocument]) -> dict[str, list[dict[str, obje
             [{"value": code, "label": f"{zh} {en}", "count": themes[pk]} for pk, code, zh, en in theme_rows]
         ),
     }
+    return result, sum(by_type.values())
 
 
 def highlights_for(document: SearchDocument, parsed: ParsedQuery) -> dict[str, object]:
