@@ -50,7 +50,7 @@ class Backend:
             where.append(f"{DOCUMENT_TABLE}.normalized LIKE %s ESCAPE '\\'")
             params.append(_like_pattern(phrase))
         return queryset.extra(
-            select={"search_rank": rank_sql, "search_document_id": f"{DOCUMENT_TABLE}.id"},
+            select={"search_rank": rank_sql},
             select_params=rank_params,
             tables=tables,
             where=where,

@@ -99,11 +99,3 @@ def facets(documents: QuerySet[SearchDocument]) -> tuple[dict[str, list[dict[str
 def highlights_for(document: SearchDocument, parsed: ParsedQuery) -> dict[str, object]:
     """Offsets of every match in the document's original fields, and a snippet."""
     return highlight(document.fields, document.normalized, parsed.surfaces)
-
-
-def documents_by_object(object_type: str, ids: list[int]) -> dict[int, SearchDocument]:
-    """The documents of these records, in one query (for highlighting a page of model results)."""
-    documents = SearchDocument.objects.filter(object_type=object_type, object_id__in=ids).only(
-        "object_id", "fields", "normalized"
-    )
-    return {document.object_id: document for document in documents}
