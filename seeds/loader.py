@@ -60,8 +60,9 @@ class LoadSummary:
                 kind, _, status = key.rpartition(" ")
                 if status in {"created", "updated", "unchanged"} and kind in _ENTITY_KINDS:
                     records[kind] += n
-                new += n if status == "created" else 0
-                changed += n if status in {"updated", "written"} else 0
+                if kind in _ENTITY_KINDS:
+                    new += n if status == "created" else 0
+                    changed += n if status == "updated" else 0
             listed = ", ".join(f"{n} {kind}" for kind, n in records.items())
             parts.append(f"{name}: {listed} ({new} new, {changed} changed)")
         verdict = "" if self.changed else " — nothing changed"
