@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from cases.models import Case, Status
 from cases.services.roles import EDITOR_GROUP, REVIEWER_GROUP
@@ -37,6 +38,10 @@ def browser(monkeypatch):
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
         yield chromium
         chromium.close()
+        # ORM calls made inside Playwright's greenlet open their own connection (asgiref treats
+        # the running event loop as an async context); close it or PostgreSQL cannot drop the
+        # test database at the end of the session.
+        connections.close_all()
 
 
 @pytest.fixture
