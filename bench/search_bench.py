@@ -138,8 +138,11 @@ def _county_name() -> str:
     raise RuntimeError("no published case lies in a coded county")
 
 
-def run(*, cases: int, quick: bool = False) -> dict[str, object]:
-    """Reindex the runner's database, measure, print a table; returns the numbers."""
+def run(*, cases: int, quick: bool = False, reindex: bool = True) -> dict[str, object]:
+    """Reindex the runner's database, measure, print a table; returns the numbers.
+
+    ``reindex=False`` measures queries against the index as it is (for quick iterations).
+    """
     from django.core.management import call_command
     from django.db import connection
     from rest_framework.test import APIClient
@@ -152,11 +155,12 @@ def run(*, cases: int, quick: bool = False) -> dict[str, object]:
     results: dict[str, object] = {"cases": cases, "database": connection.vendor}
     output = io.StringIO()
     started = time.perf_counter()
-    call_command("reindex", workers=2, no_progress=True, stdout=output)
-    results["reindex_s"] = time.perf_counter() - started
+    if reindex:
+        call_command("reindex", workers=2, no_progress=True, stdout=output)
+    results["reindex_s"] = time.perf_counter() - started if reindex else None
     match = re.search(r"\(([\d,]+) characters\)", output.getvalue())
     characters = int(match.group(1).replace(",", "")) if match else 0
-    results["reindex_chars_per_s"] = characters / results["reindex_s"]
+    results["reindex_chars_per_s"] = characters / results["reindex_s"] if reindex else None
     results["documents"] = dict(
         SearchDocument.objects.order_by()
         .values_list("object_type")
@@ -229,10 +233,13 @@ def _print(results: dict[str, object]) -> None:
     memory = results["memory"]
     documents = results["documents"]
     listed = ", ".join(f"{count:,} {kind}" for kind, count in sorted(documents.items()))
-    print(
-        f"- full reindex: {sum(documents.values()):,} documents ({listed}) in {results['reindex_s']:.1f} s "
-        f"({results['reindex_chars_per_s']:,.0f} characters/s, 2 workers)"
-    )
+    if results["reindex_s"] is None:
+        print(f"- index as found: {sum(documents.values()):,} documents ({listed}); reindex not run")
+    else:
+        print(
+            f"- full reindex: {sum(documents.values()):,} documents ({listed}) in {results['reindex_s']:.1f} s "
+            f"({results['reindex_chars_per_s']:,.0f} characters/s, 2 workers)"
+        )
     print(f"- one incremental update (case save + index refresh): {results['incremental_update_ms']:.1f} ms (median)")
     print(
         f"- resident memory: {memory['before_mib']:.0f} MiB after Django set-up, "
