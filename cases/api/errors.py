@@ -3,8 +3,8 @@
     {"error": {"status": 400, "code": "invalid", "message": "…", "fields": {"region": ["…"]}}}
 
 ``fields`` maps a query parameter or body field to its messages; ``candidates`` appears when an
-ambiguous region name matches several places. Django's own 404 for an unknown URL is not an API
-response and keeps its HTML page.
+ambiguous region name matches several places. An unknown URL under /api/v1/ answers with the
+same shape (``UnknownEndpointView``), so a script never has to parse an HTML page.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from rest_framework.views import APIView, exception_handler
 
 
 class UnknownParameters(exceptions.APIException):
@@ -97,3 +98,14 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         body["candidates"] = exc.candidates
     response.data = {"error": body}
     return response
+
+
+class UnknownEndpointView(APIView):
+    """The catch-all route under /api/v1/: a 404 in the error shape for any method."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    schema = None  # not an endpoint: keep it out of the OpenAPI document
+
+    def initial(self, request, *args, **kwargs) -> None:
+        raise exceptions.NotFound(f"no API endpoint at {request.path}; see /api/v1/docs/")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from cases.api import views
+from cases.api.errors import UnknownEndpointView
 from cases.api.stats import StatsView
 from cases.search.api import SearchView
 
@@ -31,4 +32,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     *router.urls,
+    # Last: anything else under /api/v1/ is a JSON 404, not Django's HTML page.
+    re_path(r"^.*$", UnknownEndpointView.as_view(), name="unknown-endpoint"),
 ]

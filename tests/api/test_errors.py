@@ -89,3 +89,10 @@ def test_nul_bytes_are_a_400_not_a_crash(world, client, endpoint, params):
     # PostgreSQL refuses NUL in text; SQLite does not. Either way the answer is the same 400.
     error = assert_error_shape(client.get(f"/api/v1/{endpoint}/", params), 400)
     assert list(error["fields"]) == list(params)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/cases/n.d./", "/api/v1/no-such-resource/", "/api/v1/cases/x/y/z"])
+def test_unknown_api_urls_answer_in_the_error_shape(db, client, path):
+    error = assert_error_shape(client.get(path), 404)
+    assert error["code"] == "not_found"
+    assert path in error["message"]
