@@ -45,6 +45,8 @@ from cases.models import (
     Theme,
 )
 from cases.models.sources import content_hash
+from cases.search import index as search_index
+from cases.search.signals import refresh_for
 from seeds.errors import SeedError
 from seeds.gazetteer_loader import country
 from seeds.models import SeedRecord
@@ -80,6 +82,11 @@ class CorpusLoader:
     # -- entry point -------------------------------------------------------------------
 
     def load(self) -> Counter[str]:
+        # Saves mark search documents stale; refresh each one once, when the file is done.
+        with search_index.deferred():
+            return self._load()
+
+    def _load(self) -> Counter[str]:
         data = self._read()
         document = self._document(data.get("document"))
         for record in records(self.file, "sources", data.get("sources")):
@@ -249,6 +256,7 @@ class CorpusLoader:
                 SourceCredit(source=source, role=r, person_id=p, organisation_id=o, as_printed=a, order=i)
                 for r, p, o, a, i in wanted
             )
+            refresh_for(Source, [source.pk])  # bulk_create sends no signals
             self.counts["credits updated"] += 1
 
     def _position(self, record: Record) -> None:
@@ -308,6 +316,7 @@ class CorpusLoader:
             InitiativeParticipant.objects.bulk_create(
                 InitiativeParticipant(initiative=initiative, organisation_id=o, role=r, note=n) for o, r, n in wanted
             )
+            refresh_for(Initiative, [initiative.pk])
             self.counts["initiative participants updated"] += 1
         self._evidence(record, initiative=initiative)
 
@@ -377,6 +386,7 @@ class CorpusLoader:
             CaseOrganisation.objects.bulk_create(
                 CaseOrganisation(case=case, organisation_id=o, role=r) for o, r in wanted.items()
             )
+            refresh_for(Case, [case.pk])
             self.counts["case organisations updated"] += 1
         self._evidence(record, case=case)
 
