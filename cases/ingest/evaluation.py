@@ -18,9 +18,13 @@ curated facts.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
+
+import yaml
 
 from cases.ingest.extract import Fact, extract
 from cases.models import Case, Evidence, Level, Locality, Source, SourceCredit
@@ -159,3 +163,89 @@ def evaluate_source(source: Source, facts: list[Fact] | None = None) -> dict[str
 def curated_sources():
     """Sources with curated evidence: the gold standard."""
     return Source.objects.filter(evidence__isnull=False).distinct().order_by("pk")
+
+
+# --- unseen articles with a gold annotation (tests/ingest/fixtures/articles) ---------------------
+
+
+@dataclass
+class GoldArticle:
+    """A text with what a curator would record for it; see tests/ingest/fixtures/articles/README.md."""
+
+    name: str
+    text: str
+    publication: datetime.date | None
+    gold: dict[str, list[dict]]
+
+
+def load_gold_articles(directory: Path) -> list[GoldArticle]:
+    """Every ``NN_slug.txt`` in ``directory`` with its ``NN_slug.yaml`` annotation, in name order."""
+    articles = []
+    for path in sorted(directory.glob("*.txt")):
+        annotation = yaml.safe_load(path.with_suffix(".yaml").read_text(encoding="utf-8"))
+        publication = annotation.get("publication")
+        if isinstance(publication, str):
+            publication = datetime.date.fromisoformat(publication)
+        gold = {fact_type: annotation.get(fact_type) or [] for fact_type in TYPES}
+        articles.append(GoldArticle(path.stem, path.read_text(encoding="utf-8"), publication, gold))
+    return articles
+
+
+def _matches_gold(fact_type: str, fact: Fact, gold: dict, text: str) -> bool:
+    p = fact.payload
+    if fact_type == "locality":
+        if gold.get("code"):
+            return p.get("code") == gold["code"]
+        parent = str(gold.get("parent", ""))
+        parent_key = p.get("parent_key", "")
+        return p.get("name") == gold["name"] and (
+            parent in (p.get("parent_code"), p.get("parent_name")) or parent_key.endswith("/" + parent)
+        )
+    if fact_type == "organisation":
+        proposed = {_norm(n) for n in [p.get("name", ""), *p.get("names", [])]}
+        return bool(proposed & {_norm(n) for n in [gold["name"], *gold.get("aliases", [])]})
+    if fact_type == "person":
+        return p.get("name") == gold["name"]
+    start = text.find(gold["quote"])
+    end = start + len(gold["quote"])
+    if start < 0 or not any(a < end and start < b for a, b in fact.spans):
+        return False
+    if Decimal(p["value"]) != Decimal(str(gold["value"])):
+        return False
+    upper = gold.get("value_upper")
+    if (Decimal(p["value_upper"]) if p.get("value_upper") else None) != (
+        Decimal(str(upper)) if upper is not None else None
+    ):
+        return False
+    return p.get("indicator") == gold.get("indicator")
+
+
+def _gold_label(fact_type: str, gold: dict) -> str:
+    if fact_type == "metric":
+        return f"{gold['quote']} → {gold.get('indicator') or '(no indicator)'}"
+    return gold.get("name") or gold.get("code", "?")
+
+
+def evaluate_article(article: GoldArticle, facts: list[Fact] | None = None) -> dict[str, Score]:
+    """Precision and recall per fact type of the extractor on one annotated article."""
+    if facts is None:
+        facts = extract(article.text, publication=article.publication)
+    scores = {}
+    for fact_type in TYPES:
+        proposals = [f for f in facts if f.fact_type == fact_type]
+        curated = article.gold[fact_type]
+        score = Score(proposed=len(proposals), curated=len(curated))
+        matched_gold: set[int] = set()
+        for fact in proposals:
+            hits = [i for i, g in enumerate(curated) if _matches_gold(fact_type, fact, g, article.text)]
+            if hits:
+                score.proposed_matched += 1
+                matched_gold.update(hits)
+            else:
+                score.extras.append(f"{article.name}: {fact.label}")
+        score.curated_matched = len(matched_gold)
+        score.misses += [
+            f"{article.name}: {_gold_label(fact_type, g)}" for i, g in enumerate(curated) if i not in matched_gold
+        ]
+        scores[fact_type] = score
+    return scores
