@@ -19,6 +19,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
+from cases.services.workflow import StaleCaseError
+
 
 class UnknownParameters(exceptions.APIException):
     status_code = status.HTTP_400_BAD_REQUEST
@@ -29,6 +31,17 @@ class UnknownParameters(exceptions.APIException):
         listed = ", ".join(sorted(allowed)) or "none"
         message = f"unknown query parameter(s): {', '.join(names)}; this endpoint accepts: {listed}"
         super().__init__({name: [f"unknown parameter {name!r}"] for name in names})
+        self.message = message
+
+
+class StaleRevision(exceptions.APIException):
+    """409: the case was saved by someone else since the client read it (lost-update guard)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "stale_revision"
+
+    def __init__(self, message: str) -> None:
+        super().__init__({"revision": [message]})
         self.message = message
 
 
@@ -68,7 +81,10 @@ def _message(detail: Any, fields: dict[str, list[str]] | None) -> str:
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, then every error body rewritten to the one shape."""
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, StaleCaseError):
+        # Not a bad request: the same body succeeds after reloading the case.
+        exc = StaleRevision(" ".join(exc.messages))
+    elif isinstance(exc, DjangoValidationError):
         # A service function's ValidationError: per field when it names fields.
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail)
@@ -78,9 +94,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data
     if isinstance(exc, Http404 | PermissionDenied):
         detail = response.data.get("detail", str(exc)) if isinstance(response.data, dict) else str(exc)
-    fields = (
-        _flatten(detail) if isinstance(exc, exceptions.ValidationError | UnknownParameters | AmbiguousRegion) else None
-    )
+    per_field = exceptions.ValidationError | UnknownParameters | AmbiguousRegion | StaleRevision
+    fields = _flatten(detail) if isinstance(exc, per_field) else None
     codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
     code = getattr(exc, "default_code", "error")
     if isinstance(exc, exceptions.ValidationError):

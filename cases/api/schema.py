@@ -12,7 +12,10 @@ ERROR_SCHEMA: dict[str, Any] = {
             "type": "object",
             "properties": {
                 "status": {"type": "integer"},
-                "code": {"type": "string", "description": "invalid, unknown_parameters, ambiguous_region, not_found…"},
+                "code": {
+                    "type": "string",
+                    "description": "invalid, unknown_parameters, ambiguous_region, stale_revision, not_found…",
+                },
                 "message": {"type": "string", "description": "what is wrong, in words"},
                 "fields": {
                     "type": "object",
@@ -38,6 +41,7 @@ ERROR_DESCRIPTIONS = {
     "404": "Not found (or not published); for lists, no such page or cursor",
     "405": "Method not allowed",
     "406": "Format not available",
+    "409": "Stale revision: the case was changed since you read it; reload it and try again",
     "429": "Too many requests",
 }
 
@@ -54,6 +58,9 @@ def document_error_responses(result: dict[str, Any], generator, request, public:
             codes = ["400", "404", "405", "406", "429"]
             if method in {"post", "put", "patch", "delete"}:
                 codes += ["401", "403"]
+            # Writes that carry a ``revision`` refuse a stale one.
+            if method == "patch" or path.endswith("/transition/"):
+                codes.append("409")
             for code in codes:
                 operation["responses"].setdefault(code, {"description": ERROR_DESCRIPTIONS[code], "content": reference})
     return result

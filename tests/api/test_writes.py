@@ -86,8 +86,29 @@ def test_edits_bump_the_revision_and_refuse_stale_copies(world, editor):
     ok = editor.patch(url, {"title_zh": "改过的标题", "revision": revision}, format="json")
     assert ok.status_code == 200 and ok.json()["title_zh"] == "改过的标题"
     stale = editor.patch(url, {"title_zh": "又改", "revision": revision}, format="json")
-    assert stale.status_code == 400
+    assert stale.status_code == 409
+    error = stale.json()["error"]
+    assert (error["status"], error["code"]) == (409, "stale_revision")
+    assert "revision" in error["fields"]
     assert Case.objects.get(public_id=created["public_id"]).title_zh == "改过的标题"
+
+
+def test_a_transition_from_a_stale_copy_is_a_conflict(world, editor):
+    created = editor.post("/api/v1/cases/", new_case(world), format="json").json()
+    case = Case.objects.get(public_id=created["public_id"])
+    url = f"/api/v1/cases/{case.public_id}/transition/"
+    response = editor.post(url, {"status": "in_review", "revision": case.revision + 1}, format="json")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "stale_revision"
+    assert Case.objects.get(pk=case.pk).status == Status.DRAFT
+
+
+def test_the_schema_documents_the_conflict(client):
+    schema = client.get("/api/v1/schema/?format=json").json()
+    case_paths = schema["paths"]["/api/v1/cases/{public_id}/"]
+    assert "409" in case_paths["patch"]["responses"]
+    assert "409" in schema["paths"]["/api/v1/cases/{public_id}/transition/"]["post"]["responses"]
+    assert "409" not in case_paths["get"]["responses"]
 
 
 def test_an_editor_submits_for_review_but_cannot_publish(world, editor):
