@@ -1,0 +1,228 @@
+"""Metrics in a text: a number, its measure word and what is counted, mapped to an indicator.
+
+The number may be Arabic or Chinese (三个, 两千余户, 十余人), carry a qualifier before (约, 近,
+超过) or after (余, 多, 以上), be a range (6—8个, 3至5个), a share in 成 (三成 → 30%) or money
+in 万元 (kept in 万元, as the indicator counts it). What is counted is the noun phrase right after
+the measure word, else the one before the number (收集居民诉求1300余件), trimmed at the last verb;
+a number in an enumeration with nothing of its own (居民两千余户、近5000人) shares its neighbour's.
+The indicator rules in ``data/metrics.yaml`` read what is counted and the clause around it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from cases.ingest.lexicon import metrics
+from cases.ingest.numbers import CN_NUM, NUM, RANGE_SEP, parse_number
+from cases.ingest.textview import is_han
+
+_MULTIPLIERS = {"万": Decimal(10000), "亿": Decimal(100000000)}
+_BARE = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_CLAUSE_END = re.compile(r"[。；;,，!！?？：:\n]")
+# Tokens that end a noun phrase: verbs, adverbs, prepositions, conjunctions, particles, pronouns,
+# numerals, measure words, time and direction words (jieba's tags).
+# jieba tags measure-like nouns (片段, 服务点) as numerals and 村 as "zg", so those do not end one.
+_NOT_NOUN = ("d", "p", "c", "u", "r", "t", "f", "ad", "y", "e")
+# Linking words between what is counted and the number (种植面积达到1200亩, 约占总人口的65%).
+_LINKS = ("达到", "达", "为", "占", "约占", "是", "有", "共有", "提升到", "提升至", "提高到", "到", "至", "的", "了")
+_COUNTED_MAX = 8
+
+
+@dataclass
+class MetricMention:
+    start: int
+    end: int
+    value: Decimal
+    value_upper: Decimal | None
+    unit: str
+    counted: str
+    qualifier: str
+    clause: str
+    indicator: str | None = None
+
+
+def _metric_regex() -> re.Pattern:
+    config = metrics()
+    units = sorted(config["measure_words"], key=len, reverse=True)
+    prefixes = sorted([*config["prefix_qualifiers"], "上"], key=len, reverse=True)
+    return re.compile(
+        rf"(?P<prefix>{'|'.join(prefixes)})?(?P<num>{NUM}|半)(?:(?:{RANGE_SEP})(?P<num2>{NUM}))?"
+        rf"(?P<q1>余|多)?(?P<mult>[万亿](?!元))?(?P<q2>余|多)?(?P<unit>{'|'.join(re.escape(u) for u in units)}|成)"
+        rf"(?P<q3>以上|以下|左右)?"
+        rf"|(?P<bare>[万千百])(?P<bare_unit>亩)"
+    )
+
+
+_metric_re: re.Pattern | None = None
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    from cases.ingest.segmenter import posseg
+
+    return [(w.word, w.flag) for w in posseg().cut(text)] if text else []
+
+
+def _is_noun(flag: str) -> bool:
+    return flag != "v" and not flag.startswith(_NOT_NOUN)
+
+
+def counted_after(text: str, position: int) -> str:
+    """The noun phrase right after a measure word: 18个小区 → 小区; 10人吸纳进议事会 → nothing."""
+    rest = text[position : position + 12]
+    rest = rest[: next((i for i, ch in enumerate(rest) if not is_han(ch) and ch not in '“”"'), len(rest))]
+    words = []
+    for word, flag in _tokens(rest.replace("“", "").replace("”", "").replace('"', "")):
+        if not _is_noun(flag) or word in ("和", "与", "及", "等"):
+            break
+        if words and len("".join(words)) + len(word) > _COUNTED_MAX:
+            break
+        words.append(word)
+    return "".join(words)
+
+
+def counted_before(text: str, position: int, floor: int) -> str:
+    """The noun phrase before a number, after the last verb: 共受理群众诉求1.2万件 → 群众诉求."""
+    i = position
+    while i > max(floor, position - 20) and (is_han(text[i - 1]) or text[i - 1] in '“”"'):
+        i -= 1
+    words = _tokens(text[i:position].replace("“", "").replace("”", "").replace('"', ""))
+    while words and (words[-1][0] in _LINKS or words[-1][1].startswith(("u", "d", "p"))):
+        words.pop()
+    # The last word may be tagged a verb and still be the noun (收集居民诉求: 诉求).
+    cut = max((k + 1 for k, (_, flag) in enumerate(words[:-1]) if not _is_noun(flag)), default=0)
+    phrase = words[cut:]
+    while phrase and len("".join(w for w, _ in phrase)) > _COUNTED_MAX:
+        phrase = phrase[1:]
+    return "".join(w for w, _ in phrase)
+
+
+def _indicator(unit: str, counted: str, clause: str) -> str | None:
+    head = _tokens(counted)[0][0] if counted else ""
+    for rule in metrics()["indicators"]:
+        if "units" in rule and unit not in rule["units"]:
+            continue
+        if "heads" in rule and head not in rule["heads"]:
+            continue
+        if "counted" in rule and not any(word in counted for word in rule["counted"]):
+            continue
+        if any(word in counted for word in rule.get("exclude", ())):
+            continue
+        keywords = rule.get("keywords")
+        if keywords and not any(word in counted for word in keywords):  # noqa: SIM102
+            if not (rule.get("in_clause") and any(word in clause for word in keywords)):
+                continue
+        context = rule.get("context")
+        if context and not any(word in clause for word in context):
+            continue
+        return rule["indicator"]
+    return None
+
+
+def _value(match: re.Match) -> tuple[Decimal, Decimal | None, str, str] | None:
+    """(value, upper, unit, qualifier) of a match, or None when the match is a word, not a count."""
+    config = metrics()
+    if match.group("bare"):
+        value = Decimal(_BARE[match.group("bare")])
+        return value, None, match.group("bare_unit"), "approximately"
+    raw, prefix = match.group("num"), match.group("prefix") or ""
+    unit = {"个小时": "小时", "个月": "月"}.get(match.group("unit"), match.group("unit"))
+    value = Decimal("0.5") if raw == "半" else parse_number(raw)
+    if value is None:
+        return None
+    more = bool(match.group("q1") or match.group("q2"))
+    if raw == "半" and unit not in ("小时", "天", "年", "个"):
+        return None
+    # A lone 一 (一道, 一系列, 一个个) is a word, not a count.
+    if raw in ("一", "二") and not match.group("num2"):
+        return None
+    # A bare 十/百/千 without a qualifier is a word: 千家万户, 百姓; 近百名, 上百公里, 十余人 are counts.
+    if raw in _BARE and not (prefix or more):
+        return None
+    if prefix == "上" and raw not in _BARE:
+        return None
+    if unit in ("年", "月"):
+        return None
+    if unit in ("天", "周", "岁") and (value >= 100 or not raw.isdigit() or match.group("q3")):
+        return None  # 60岁以上: an age limit, not a count
+    upper = parse_number(match.group("num2")) if match.group("num2") else None
+    multiplier = _MULTIPLIERS.get(match.group("mult") or "", Decimal(1))
+    if unit in ("元",) and multiplier != 1:
+        # 86.5万元, 4万多元: money is counted in 万元 (亿元), as printed.
+        unit, multiplier = match.group("mult") + unit, Decimal(1)
+    if unit == "成":
+        if len(raw) > 1 and not raw.isdigit():
+            return None  # 三五成群
+        unit, multiplier = "%", Decimal(10)
+    value *= multiplier
+    if upper is not None:
+        upper *= multiplier
+        if upper < value:
+            return None
+    qualifier = config["prefix_qualifiers"].get(prefix, "approximately" if prefix == "上" else "exact")
+    if more:
+        qualifier = "more_than"
+    qualifier = {"以上": "at_least", "以下": "at_most", "左右": "approximately"}.get(match.group("q3"), qualifier)
+    return value, upper, unit, qualifier
+
+
+def metric_mentions(text: str) -> list[MetricMention]:
+    """Every metric in ``text`` with its span (number through what is counted)."""
+    global _metric_re
+    if _metric_re is None:
+        _metric_re = _metric_regex()
+    ordinals = metrics()["ordinal_prefixes"]
+    found: list[MetricMention] = []
+    for match in _metric_re.finditer(text):
+        start = match.start()
+        if any(text.startswith(word, start - len(word)) for word in ordinals):
+            continue
+        if start > 0 and (text[start - 1].isdigit() or text[start - 1] == "."):
+            continue
+        if match.group("unit") == "成" and start > 0 and re.fullmatch(CN_NUM, text[start - 1]):
+            continue
+        parsed = _value(match)
+        if parsed is None:
+            continue
+        value, upper, unit, qualifier = parsed
+        end = match.end()
+        clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, max(0, start - 60), start)), default=0)
+        clause_end = _CLAUSE_END.search(text, end)
+        clause = text[clause_start : clause_end.start() if clause_end else end + 30]
+        counted = counted_after(text, end)
+        span_end = end + len(counted) if text.startswith(counted, end) and counted else end
+        if not counted:
+            previous = found[-1] if found else None
+            floor = max(clause_start, previous.end if previous else 0)
+            counted = counted_before(text, start, floor)
+            if not counted and previous is not None and previous.end >= clause_start:
+                counted = previous.counted  # 居民两千余户、近5000人: the enumeration's noun
+        if unit == "%":
+            counted = counted or "比例"
+        found.append(
+            MetricMention(
+                start, span_end, value, upper, unit, counted, qualifier, clause, _indicator(unit, counted, clause)
+            )
+        )
+    return _merge_ranges(text, found)
+
+
+def _merge_ranges(text: str, found: list[MetricMention]) -> list[MetricMention]:
+    """短的半小时,长的达3个小时 → one range 0.5—3."""
+    merged: list[MetricMention] = []
+    for metric in found:
+        if merged:
+            previous = merged[-1]
+            between = text[previous.end : metric.start]
+            lead = text[max(0, previous.start - 3) : previous.start]
+            if (
+                previous.unit == metric.unit
+                and re.fullmatch(r"[,，、]?(长的|多的|多则|最长|最多|大的)(达|为|有)?", between)
+                and re.search(r"(短的|少的|少则|最短|最少|小的)$", lead)
+            ):
+                previous.value_upper = metric.value
+                previous.end = metric.end
+                continue
+        merged.append(metric)
+    return merged
