@@ -37,7 +37,7 @@ from cases.models import (
     Status,
     Theme,
 )
-from cases.search.api import SearchFilterBackend
+from cases.search.api import SearchFilterBackend, SearchHighlightsMixin
 
 # Parameters every endpoint accepts: the renderer override (?format=json|csv|api).
 COMMON_PARAMETERS = frozenset({"format"})
@@ -61,7 +61,7 @@ def allowed_parameters(view: Any) -> set[str]:
     return allowed
 
 
-class PublicViewSet(viewsets.ReadOnlyModelViewSet):
+class PublicViewSet(SearchHighlightsMixin, viewsets.ReadOnlyModelViewSet):
     """The shared behaviour: strict parameters, CSV streaming, JSON errors."""
 
     filter_backends = [DjangoFilterBackend, SearchFilterBackend]

@@ -24,12 +24,24 @@ from cases.api.errors import UnknownParameters
 from cases.api.pagination import PageSizePagination
 from cases.models import Case, DocumentType, SearchDocument
 from cases.search.query import MAX_QUERY_LENGTH, ParsedQuery, QueryError, parse
-from cases.search.service import OBJECT_TYPES, facets, filter_queryset, highlights_for, search_documents
+from cases.search.service import (
+    OBJECT_TYPES,
+    facets,
+    filter_queryset,
+    highlights_by_id,
+    highlights_for,
+    search_documents,
+)
 
 Q_HELP = (
     "Full-text search in Chinese or English. Every word is required; put a phrase in double quotes to "
     f"require it verbatim. Variants and traditional characters match (業委會 = 业委会 = 业主委员会). At most "
     f"{MAX_QUERY_LENGTH} characters. Results are ordered by relevance unless `ordering` is given."
+)
+LIST_Q_HELP = (
+    Q_HELP + " Each row then also carries `highlights` (every match: field, index of the field, start and end "
+    "character offsets in the original text, matched text) and `snippet` (a passage around the first match "
+    "in the richest field, with `<mark>` tags)."
 )
 RESULT_DETAIL_ROUTES = {
     DocumentType.CASE: "api:case-detail",
@@ -58,6 +70,8 @@ class SearchFilterBackend(BaseFilterBackend):
         if raw is None or queryset.model not in OBJECT_TYPES:
             return queryset
         parsed = parse_or_400(raw)
+        # The view's SearchHighlightsMixin highlights the page's rows with it.
+        request.search_query = parsed
         public_only = getattr(view, "public_only", True)
         searched = filter_queryset(queryset, parsed, public_only=public_only)
         if request.query_params.get("ordering"):
@@ -69,7 +83,34 @@ class SearchFilterBackend(BaseFilterBackend):
         model = getattr(getattr(view, "queryset", None), "model", None)
         if model not in OBJECT_TYPES:
             return []
-        return [{"name": "q", "required": False, "in": "query", "description": Q_HELP, "schema": {"type": "string"}}]
+        return [
+            {"name": "q", "required": False, "in": "query", "description": LIST_Q_HELP, "schema": {"type": "string"}}
+        ]
+
+
+class SearchHighlightsMixin:
+    """List rows get ``highlights`` and ``snippet`` when ``?q=`` is given (before the viewset in the bases).
+
+    Computed on the page's records only, from their index documents (the original texts and
+    their normalised form), in one query per page whatever its size.
+    """
+
+    def paginate_queryset(self, queryset: QuerySet):
+        page = super().paginate_queryset(queryset)
+        parsed = getattr(self.request, "search_query", None)
+        self.search_highlights = None
+        if page is not None and parsed is not None and queryset.model in OBJECT_TYPES:
+            keys = [row.pk for row in page]
+            found = highlights_by_id(OBJECT_TYPES[queryset.model], keys, parsed)
+            self.search_highlights = [found.get(key, {"highlights": [], "snippet": None}) for key in keys]
+        return page
+
+    def get_paginated_response(self, data):
+        highlights = getattr(self, "search_highlights", None)
+        if highlights is not None:
+            for row, found in zip(data, highlights, strict=True):
+                row.update(found)
+        return super().get_paginated_response(data)
 
 
 class CountedPaginator(Paginator):
