@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Model, QuerySet
 
-from cases.models import SearchDocument
+from cases.models import DocumentType, SearchDocument
 from cases.search.query import ParsedQuery
 from cases.search.schema import FTS_TABLE
 
@@ -21,6 +21,20 @@ DOCUMENT_TABLE = SearchDocument._meta.db_table
 
 # Column weights: a title match counts more than a body match, a bare character least.
 SQLITE_WEIGHTS = (8.0, 2.0, 0.5)
+# Across types, a score is scaled by its record type. Cases are what researchers cite and compare;
+# an organisation or initiative document is little more than a name, and both bm25's and ts_rank's
+# length normalisation lift a short name containing the word above a case that is about it.
+TYPE_WEIGHTS = {
+    DocumentType.CASE: 1.0,
+    DocumentType.SOURCE: 0.8,
+    DocumentType.INITIATIVE: 0.75,
+    DocumentType.ORGANISATION: 0.6,
+}
+
+
+def _type_weighted(rank_sql: str) -> str:
+    cases = " ".join(f"WHEN '{object_type}' THEN {weight}" for object_type, weight in TYPE_WEIGHTS.items())
+    return f"({rank_sql}) * (CASE {DOCUMENT_TABLE}.object_type {cases} ELSE 1.0 END)"
 
 
 def _like_pattern(text: str) -> str:
@@ -46,6 +60,8 @@ class Backend:
             )
             where = [f"{DOCUMENT_TABLE}.object_type = %s", f"{DOCUMENT_TABLE}.object_id = {pk_column}", *where]
             params = [object_type, *params]
+        else:
+            rank_sql = _type_weighted(rank_sql)
         for phrase in parsed.verifications:
             where.append(f"{DOCUMENT_TABLE}.normalized LIKE %s ESCAPE '\\'")
             params.append(_like_pattern(phrase))

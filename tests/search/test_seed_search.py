@@ -37,6 +37,16 @@ def test_property_ranks_the_chengdu_property_cases_first(seeded_index, client):
     assert set(found[: len(chengdu)]) == chengdu
 
 
+def test_search_across_types_ranks_the_chengdu_property_cases_above_short_names(seeded_index, client):
+    # Organisations and initiatives named 红色物业联盟… are short documents that bm25 and ts_rank
+    # favour; the cases about the topic must still come first.
+    results = search(client, "物业")["results"]
+    assert {row["type"] for row in results} >= {"case", "organisation", "initiative"}
+    first = results[:2]
+    assert [row["type"] for row in first] == ["case", "case"]
+    assert {row["id"] for row in first} == chengdu_case_ids()
+
+
 def test_party_class_finds_the_tianjin_film_classes(seeded_index, client):
     found = case_ids(client, "党课")
     assert found and found[0] == Case.objects.get(title_zh__contains="红色光影").public_id
