@@ -28,7 +28,8 @@ SEED = 42
 
 def configure(cases: int) -> Path:
     """Point Django at the benchmark database for ``cases`` and set production-like settings."""
-    directory = ROOT / "var" / "bench"
+    # BENCH_DIR lets a benchmark run on its own copy while another engineer's run uses the default.
+    directory = Path(os.environ.get("BENCH_DIR", ROOT / "var" / "bench"))
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"bench-{cases}.sqlite3"
     os.environ["DATABASE_URL"] = f"sqlite:///{path}"

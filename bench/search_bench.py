@@ -138,11 +138,14 @@ def _county_name() -> str:
     raise RuntimeError("no published case lies in a coded county")
 
 
-def run(*, cases: int, quick: bool = False, reindex: bool = True) -> dict[str, object]:
+def run(*, cases: int, quick: bool = False, reindex: bool | None = None) -> dict[str, object]:
     """Reindex the runner's database, measure, print a table; returns the numbers.
 
-    ``reindex=False`` measures queries against the index as it is (for quick iterations).
+    ``reindex=False`` (or ``BENCH_SEARCH_REINDEX=0``) measures queries against the index as it is
+    (for quick iterations).
     """
+    if reindex is None:
+        reindex = os.environ.get("BENCH_SEARCH_REINDEX", "1") not in {"0", "false", "no"}
     from django.core.management import call_command
     from django.db import connection
     from rest_framework.test import APIClient
