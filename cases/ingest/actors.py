@@ -20,6 +20,7 @@ from cases.ingest.textview import is_han
 from cases.models import Level
 
 PARTY_KINDS = {"party_committee", "party_working_committee", "party_general_branch", "party_branch"}
+FIRM_KINDS = {"enterprise", "property_firm"}
 _ORDINAL_BRANCH = re.compile(r"第([一二三四五六七八九十])((?:、[一二三四五六七八九十])*)(党总支|党支部)")
 _LEVEL_RANKS = {
     Level.COMPOUND: 6,
@@ -93,6 +94,7 @@ def _name_start(text: str, end: int, places: dict[int, Mention], floor: int, inn
             if (
                 opening >= 0
                 and i - opening <= 14
+                and not re.search(r"[。！？!?，,；;：:]", text[opening:i])
                 and (
                     opening == 0
                     or not is_han(text[opening - 1])
@@ -113,7 +115,11 @@ def _starts_with_verb(stem: str) -> bool:
     from cases.ingest.segmenter import posseg
 
     words = list(posseg().cut(stem))
-    return bool(words) and words[0].flag in ("v", "d", "p", "c", "r")
+    # Time and direction words (以前, 目前) and adverbial adjectives (明确) start no name either.
+    if not words:
+        return False
+    first = words[0]
+    return first.flag in ("v", "d", "p", "c", "r", "t", "ad") or (first.flag == "f" and len(first.word) > 1)
 
 
 def _strip(name: str) -> str:
@@ -135,9 +141,82 @@ def _is_specific(stem: str, place_spans: list[tuple[int, int]], offset: int) -> 
     return bool(rest)
 
 
+def _specific_core(stem: str) -> str:
+    """What is left of a stem once generic words and suffixes are stripped from its front."""
+    generic = organisations()["generic_words"]
+    suffixes = [item["suffix"] for item in organisations()["suffixes"]]
+    rest = _strip(stem)
+    changed = True
+    while rest and changed:
+        changed = False
+        for word in sorted(generic + suffixes, key=len, reverse=True):
+            if rest.startswith(word):
+                rest = rest[len(word) :]
+                changed = True
+                break
+    return rest
+
+
+def _over_conjunction(text: str, start: int, suffix_start: int, place_by_end: dict[int, Mention]) -> int:
+    """安居和泰物业公司: when 和 is read into a word (和泰) or only generic words follow it, the 和
+    belongs to the name, with the word before it (unless that word is itself generic: 业委会和物业公司)."""
+    from cases.ingest.segmenter import posseg
+
+    stem = text[start:suffix_start]
+    if _specific_core(stem):
+        # Only when jieba reads the 和 into a word (和泰) is it part of a name that says more.
+        window_start = max(0, start - 5)
+        position, inside_word = window_start, False
+        for word in posseg().cut(text[window_start : suffix_start + 4]):
+            if position <= start - 1 < position + len(word.word) and len(word.word) > 1:
+                inside_word = True
+            position += len(word.word)
+        if not inside_word:
+            return start
+    earlier = _word_before(text, start - 1, place_by_end)
+    if earlier == start - 1 or not _specific_core(text[earlier : start - 1]):
+        return start
+    return earlier
+
+
+def _word_before(text: str, position: int, place_by_end: dict[int, Mention]) -> int:
+    """Start of the word ending at ``position`` (with a place printed right before it)."""
+    from cases.ingest.segmenter import posseg
+
+    window = text[max(0, position - 8) : position]
+    words = list(posseg().cut(window))
+    start = position - len(words[-1].word) if words and all(is_han(ch) for ch in words[-1].word) else position
+    if start in place_by_end:
+        start = place_by_end[start].start
+    return start
+
+
+def _level_word(stem: str, level_words: dict[str, str]) -> tuple[int, str]:
+    """(offset, level word) when ``stem`` refers to a place by its level, else (0, "").
+
+    社区 (社区党委), 县 + a department (县民族宗教事务局), a verb + 社区 (明确社区党委).
+    """
+    if stem in level_words:
+        return 0, stem
+    from cases.ingest.segmenter import posseg
+
+    if not all(is_han(ch) for ch in stem):
+        return 0, ""
+    words = list(posseg().cut(stem))
+    if len(words) < 2:
+        return 0, ""
+    rest = stem[len(words[0].word) :]
+    if words[0].word in level_words and len(rest) <= 8 and not _starts_with_verb(rest):
+        return 0, words[0].word
+    if words[-1].word in level_words and _starts_with_verb(words[0].word):
+        return len(stem) - len(words[-1].word), words[-1].word
+    return 0, ""
+
+
 def organisation_mentions(text: str, places: list[Mention]) -> list[OrgMention]:
     config = organisations()
     weak = set(config["weak_suffixes"])
+    place_only = set(config["place_only_suffixes"])
     level_words = config["level_words"]
     place_by_end = {m.end: m for m in places}
     place_by_start = {m.start: m for m in places}
@@ -150,6 +229,9 @@ def organisation_mentions(text: str, places: list[Mention]) -> list[OrgMention]:
         if text[end : end + 1] == "织":
             continue  # 党组织 is the generic word, not a 党组
         start = _name_start(text, suffix_start, place_by_end, max(0, suffix_start - 24), inner)
+        joined = False
+        if start > 1 and text[start - 1] in "和与及" and is_han(text[start - 2]):
+            joined = start != (start := _over_conjunction(text, start, suffix_start, place_by_end))
         printed = text[start:end]
         stem = text[start:suffix_start]
         locality = place_by_start.get(start)
@@ -158,23 +240,47 @@ def organisation_mentions(text: str, places: list[Mention]) -> list[OrgMention]:
             continue
         if start > 0 and (text[start - 1].isdigit() or text[start - 1] in "第"):
             continue
+        if re.match(r"[一二两三四五六七八九十百千\d]+[名个位家所支]", stem):
+            continue  # 一名中学校长: a count, not a name
         before = text[max(0, start - 2) : start]
         if any(before.endswith(w) for w in ("有的", "一些", "各", "每个", "所有", "部分", "个", "家")):
             continue
-        if stem in level_words and kind in PARTY_KINDS:
-            # 社区党委 → the community named most recently before it.
-            wanted = level_words[stem]
+        level_at, level_word = _level_word(stem, level_words)
+        if level_word:
+            # 社区党委, 街道办事处, 县民族宗教事务局 → the place of that level named most recently before;
+            # 明确社区党委 → 社区党委 (a verb is no part of the name).
+            start += level_at
+            wanted = level_words[level_word]
             referent = next((m for m in reversed(places) if m.end <= start and m.level == wanted), None)
+            # Outside Party bodies (which a report keeps naming by level) the level word is often
+            # generic (党员参加小区业委会): it must follow its place in the same paragraph, or the
+            # text must name only one place of that level.
+            if (
+                referent is not None
+                and kind not in PARTY_KINDS
+                and "\n" in text[referent.end : start]
+                and len({m.place.code if m.place else m.name for m in places if m.level == wanted}) > 1
+            ):
+                referent = None
             if referent is None:
                 continue
-            full = referent.name + (name[len(stem) :] if referent.name.endswith(stem) else name)
-            found.append(OrgMention(start, end, printed, full, kind, locality=referent, names=[full, name]))
+            short = _strip(text[start:end])
+            full = referent.name + (short[len(level_word) :] if referent.name.endswith(level_word) else short)
+            names = [full, short]
+            found.append(OrgMention(start, end, text[start:end], full, kind, locality=referent, names=names))
+            continue
+        if stem in ("公司", "企业") and kind in PARTY_KINDS:
+            # 公司党支部 → the firm named most recently before it.
+            firm = next((o for o in reversed(found) if o.end <= start and o.kind in FIRM_KINDS), None)
+            if firm is not None:
+                full = firm.name + suffix
+                found.append(OrgMention(start, end, printed, full, kind, locality=firm.locality, names=[full]))
             continue
         if not _is_specific(stem, [], start):
             continue
-        if locality is None and _starts_with_verb(_strip(stem)):
+        if locality is None and not joined and _starts_with_verb(_strip(stem)):
             continue
-        if suffix in weak and locality is None and len(_strip(stem)) < 3:
+        if suffix in weak and locality is None and (len(_strip(stem)) < 3 or suffix in place_only):
             continue
         if len(name) > 30:
             continue
