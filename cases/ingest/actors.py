@@ -1,10 +1,9 @@
-"""Organisations (by suffix) and people (by title + name) in a text.
+"""Organisations in a text, by suffix (people are in ``cases.ingest.people``).
 
 An organisation name is read backwards from a suffix in ``data/organisations.yaml`` to a
 boundary (punctuation, a verb or preposition from the boundary list), stepping over place names
 and short quoted names. A name that only gives a level (社区党委, 村党支部) refers to the nearest
-place of that level printed before it. People are read forwards from a title to a surname and
-one or two more characters, ending where a following word begins.
+place of that level printed before it.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
-from cases.ingest.lexicon import COMPOUND_SURNAMES, SURNAMES, central_bodies, organisations, people
+from cases.ingest.lexicon import central_bodies, organisations
 from cases.ingest.places import Mention
 from cases.ingest.textview import is_han
 from cases.models import Level
@@ -357,111 +356,3 @@ def _central_bodies(text: str) -> list[OrgMention]:
             )
         )
     return result
-
-
-@dataclass
-class PersonMention:
-    start: int
-    end: int
-    name: str
-    title: str = ""
-    title_start: int = 0
-    organisation: OrgMention | None = None
-    role: str = ""  # reporter | author | photographer, for bylines
-
-
-_NAME_STOP = {
-    "马上",
-    "方面",
-    "方式",
-    "方法",
-    "高度",
-    "常常",
-    "全面",
-    "全体",
-    "全部",
-    "安全",
-    "平时",
-    "时间",
-    "文明",
-    "文化",
-    "明确",
-    "成为",
-    "成员",
-    "关于",
-    "关键",
-    "周边",
-    "金融",
-    "党员",
-    "王牌",
-    "高效",
-    "于是",
-    "向前",
-    "江山",
-    "任务",
-    "任何",
-    "应该",
-    "应当",
-    "何时",
-    "何处",
-    "和谐",
-    "和平",
-    "万一",
-    "万家",
-    "司机",
-    "都是",
-}
-
-
-def _read_name(text: str, at: int) -> str | None:
-    after = people()["after_name"]
-
-    def ends_here(position: int) -> bool:
-        if position >= len(text):
-            return True
-        ch = text[position]
-        return not is_han(ch) or any(text.startswith(word, position) for word in after)
-
-    surname_length = 2 if text[at : at + 2] in COMPOUND_SURNAMES else 1
-    if surname_length == 1 and text[at : at + 1] not in SURNAMES:
-        return None
-    for length in (surname_length + 1, surname_length + 2):
-        candidate = text[at : at + length]
-        if len(candidate) < length or not all(is_han(ch) for ch in candidate):
-            return None
-        if candidate in _NAME_STOP:
-            return None
-        if ends_here(at + length):
-            return candidate
-    return None
-
-
-def person_mentions(text: str, orgs: list[OrgMention]) -> list[PersonMention]:
-    titles = people()["titles"]
-    automaton = _get("titles", titles)
-    org_by_end = {}
-    for org in orgs:
-        if org.end not in org_by_end or org_by_end[org.end].start > org.start:
-            org_by_end[org.end] = org
-    found: list[PersonMention] = []
-    for end_index, title in automaton.iter_long(text):
-        start = end_index - len(title) + 1
-        at = end_index + 1
-        name = _read_name(text, at)
-        if name is None:
-            continue
-        org = org_by_end.get(start)
-        title_start = org.start if org is not None else start
-        found.append(
-            PersonMention(
-                at, at + len(name), name, title=text[title_start:at], title_start=title_start, organisation=org
-            )
-        )
-    # Every other mention of a name found after a title.
-    names = {p.name for p in found}
-    taken = {(p.start, p.end) for p in found}
-    for name in names:
-        for match in re.finditer(re.escape(name), text):
-            if (match.start(), match.end()) not in taken:
-                found.append(PersonMention(match.start(), match.end(), name))
-    return found

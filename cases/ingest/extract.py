@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cases.ingest import splitting
-from cases.ingest.actors import organisation_mentions, person_mentions
+from cases.ingest.actors import organisation_mentions
 from cases.ingest.gazetteer import get_gazetteer
 from cases.ingest.metrics import metric_mentions
 from cases.ingest.numbers import date_mentions
+from cases.ingest.people import person_mentions
 from cases.ingest.places import Mention, assign_parents, gazetteer_mentions, new_place_mentions
 from cases.ingest.textview import make_view
 from cases.models import Theme

@@ -24,7 +24,8 @@ BYLINE_RE = re.compile(
     r"^(?P<label>(?:本报|新华社|人民网|中新社)?(?:特约|实习)?(?:记者|通讯员)|本报评论员|作者)[\s　:：]*(?P<names>.+)$"
 )
 PHOTO_CREDIT_RE = re.compile(
-    r"[\s　]*(?P<names>[\u4e00-\u9fff]{2,4}(?:[、\s　][\u4e00-\u9fff]{2,4})*)摄"
+    r"[\s　]*(?:(?P<outlet>新华社|中新社|人民网|本报)?(?:特约|实习)?(?:记者|通讯员)[\s　]*)?"
+    r"(?P<names>(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,4}(?:[、\s　][\u4e00-\u9fff]{2,4})*)摄"
     r"(?:[\s　]*[（(](?P<agency>[^）)]{2,16})[）)])?[\s　]*$"
 )
 COMMENTARY_HINTS = ("评论", "论坛", "观澜", "时评", "短评", "今日谈", "观察", "随笔", "评论员", "社论", "快评")
@@ -146,6 +147,11 @@ def _photo_credits(line: Line) -> list[Credit]:
     for name in re.finditer(r"[\u4e00-\u9fff]{2,4}", names):
         start = base + names_at + name.start()
         credits.append(Credit("photographer", name.group(), name.group() + "摄", start, start + len(name.group())))
+    if match.group("outlet") and match.group("outlet") != "本报":
+        # 新华社记者 欧东衢摄: the agency is the photographer's outlet.
+        start = base + match.start("outlet")
+        outlet = match.group("outlet")
+        credits.append(Credit("agency", outlet, outlet, start, start + len(outlet)))
     if match.group("agency"):
         start = base + match.start("agency") - 1
         end = base + match.end("agency") + 1
@@ -241,6 +247,13 @@ def split_page(text: str) -> list[Piece]:
                     close()
                     i = j
                     continue
+            # A commentary's author printed alone after its body (评论, then 秦川).
+            if len(run) == 1 and run[0].kind == "name" and not followed_by_body:
+                current.lines.extend(run)
+                current.credits.append(Credit("author", run[0].text, run[0].text, run[0].start, run[0].end))
+                close()
+                i = j
+                continue
             # An intertitle: one heading line between two paragraphs of the same report.
             if len(run) == 1 and run[0].kind == "heading" and followed_by_body:
                 previous = current.lines[-1]
