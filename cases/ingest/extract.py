@@ -87,14 +87,13 @@ def extract(text: str, *, publication: datetime.date | None = None, themes: list
     new = new_place_mentions(work, known)
     assign_parents(new, known)
     places = sorted(known + new, key=lambda m: m.start)
-    qualifiers_only = {m.place.code for m in known if m.qualifier} - {m.place.code for m in known if not m.qualifier}
+    orgs = organisation_mentions(work, places)
     for m in places:
-        if m.place is not None and m.place.code in qualifiers_only:
+        if m.place is not None and m.place.code in _only_qualifying(known, orgs):
             continue
         label = m.place.name if m.place else f"{m.name}（新，上级 {_place_payload(m).get('parent_name', '?')}）"
         out.add(LOCALITY, _place_key(m), label, _place_payload(m), m.start, m.end, 0.9 if m.place else 0.7)
 
-    orgs = organisation_mentions(work, places)
     org_keys: dict[int, str] = {}
     for org in orgs:
         key = _org_key(org.names)
@@ -175,6 +174,27 @@ def extract(text: str, *, publication: datetime.date | None = None, themes: list
             min(0.9, 0.3 + 0.15 * count),
         )
     return sorted(out.facts.values(), key=lambda f: (f.start, f.fact_type))
+
+
+def _only_qualifying(known: list[Mention], orgs) -> set[str]:
+    """Codes of places printed only to qualify a more specific one (四川成都市) or as a short form
+    inside organisation names (南海安和物业公司) when the text also names a place beneath them."""
+    # Only short forms: 四川省住建厅 is a provincial body, 南海安和物业 a firm with a place in its brand.
+    inside_org = {
+        id(m)
+        for m in known
+        for o in orgs
+        if o.start <= m.start and m.end < o.end and all(e.is_short for e in m.options if e.place.id == m.place.id)
+    }
+    codes = {m.place.code for m in known}
+    kept = set()
+    for m in known:
+        if m.qualifier:
+            continue
+        beneath = any(code != m.place.code and code.startswith(m.place.code) for code in codes)
+        if id(m) not in inside_org or not beneath:
+            kept.add(m.place.code)
+    return codes - kept
 
 
 def _org_key(names: list[str]) -> str:

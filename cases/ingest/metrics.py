@@ -26,7 +26,10 @@ _CLAUSE_END = re.compile(r"[。；;,，!！?？：:\n]")
 # jieba tags measure-like nouns (片段, 服务点) as numerals and 村 as "zg", so those do not end one.
 _NOT_NOUN = ("d", "p", "c", "u", "r", "t", "f", "ad", "y", "e")
 # Linking words between what is counted and the number (种植面积达到1200亩, 约占总人口的65%).
-_LINKS = ("达到", "达", "为", "占", "约占", "是", "有", "共有", "提升到", "提升至", "提高到", "到", "至", "的", "了")
+_LINKS = (
+    *("达到", "达", "为", "占", "约占", "是", "有", "共有", "到", "至", "的", "了", "从", "由"),
+    *("提升", "提高", "增加", "增长", "上升", "下降", "降低", "减少", "分别", "累计", "共计"),
+)
 _COUNTED_MAX = 8
 
 
@@ -90,6 +93,9 @@ def counted_before(text: str, position: int, floor: int) -> str:
     words = _tokens(text[i:position].replace("“", "").replace("”", "").replace('"', ""))
     while words and (words[-1][0] in _LINKS or words[-1][1].startswith(("u", "d", "p"))):
         words.pop()
+    if len(words) > 1 and words[-1][0] in ("率", "度", "量", "额"):
+        # 解决/率, 满意/度: a rate or degree is a noun with the word before it.
+        words[-2:] = [(words[-2][0] + words[-1][0], "n")]
     # The last word may be tagged a verb and still be the noun (收集居民诉求: 诉求).
     cut = max((k + 1 for k, (_, flag) in enumerate(words[:-1]) if not _is_noun(flag)), default=0)
     phrase = words[cut:]
@@ -103,6 +109,8 @@ def _indicator(unit: str, counted: str, clause: str) -> str | None:
     for rule in metrics()["indicators"]:
         if "units" in rule and unit not in rule["units"]:
             continue
+        if unit == "%" and "units" not in rule:
+            continue  # a share (业委会组建率80%) is not a count of what it is a share of
         if "heads" in rule and head not in rule["heads"]:
             continue
         if "counted" in rule and not any(word in counted for word in rule["counted"]):

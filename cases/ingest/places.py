@@ -171,8 +171,10 @@ def new_place_mentions(text: str, known: list[Mention]) -> list[Mention]:
     for m in found:
         after_place = m.start in ends or any(o.end == m.start for o in confirmed)
         at_clause = m.start == 0 or not is_han(text[m.start - 1])
-        if after_place or (
-            (at_clause or counts[m.name] > 1) and len(m.name) <= 9 and looks_like_name(m.name[: -len(m.suffix)])
+        stem = m.name[: -len(m.suffix)]
+        # Even right after a place, a verb makes it a phrase: 街道党工委出台住宅小区.
+        if (after_place and (len(stem) <= 4 or looks_like_name(stem))) or (
+            (at_clause or counts[m.name] > 1) and len(m.name) <= 9 and looks_like_name(stem)
         ):
             confirmed.append(m)
     names = {m.name for m in confirmed}
