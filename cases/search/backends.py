@@ -15,7 +15,7 @@ from django.db.models import Model, QuerySet
 
 from cases.models import DocumentType, SearchDocument
 from cases.search.query import ParsedQuery
-from cases.search.schema import FTS_TABLE
+from cases.search.schema import FTS_TABLE, PUBLIC_TOKEN, TEXT_COLUMNS
 
 DOCUMENT_TABLE = SearchDocument._meta.db_table
 
@@ -23,12 +23,14 @@ DOCUMENT_TABLE = SearchDocument._meta.db_table
 SQLITE_WEIGHTS = (8.0, 2.0, 0.5)
 # Across types, a score is scaled by its record type. Cases are what researchers cite and compare;
 # an organisation or initiative document is little more than a name, and both bm25's and ts_rank's
-# length normalisation lift a short name containing the word above a case that is about it.
+# length normalisation lift a short name containing the word above a case that is about it (by a
+# factor of 2 to 3 at the seed data's lengths: ts_rank divides by 1 + log(length), bm25 by length
+# against the average). Searching one type (``type=``, or ``?q=`` on a resource) ranks by text alone.
 TYPE_WEIGHTS = {
     DocumentType.CASE: 1.0,
-    DocumentType.SOURCE: 0.8,
-    DocumentType.INITIATIVE: 0.75,
-    DocumentType.ORGANISATION: 0.6,
+    DocumentType.SOURCE: 0.6,
+    DocumentType.INITIATIVE: 0.4,
+    DocumentType.ORGANISATION: 0.3,
 }
 
 
@@ -45,13 +47,37 @@ def _like_pattern(text: str) -> str:
 class Backend:
     vendor = ""
 
-    def match(self, parsed: ParsedQuery) -> tuple[list[str], list[str], list[object], str, list[object]]:
-        """(extra tables, where clauses, where params, rank SQL, rank params) for a parsed query."""
+    def match(
+        self, parsed: ParsedQuery, *, types: list[str] | None = None, public_only: bool = False
+    ) -> tuple[list[str], list[str], list[object], str, list[object]]:
+        """(extra tables, where clauses, where params, rank SQL, rank params) for a parsed query.
+
+        ``types`` and ``public_only`` are hints: the caller filters on them anyway, and a backend
+        may use them to narrow its index scan.
+        """
         raise NotImplementedError
 
-    def apply(self, queryset: QuerySet, parsed: ParsedQuery, *, object_type: str | None = None) -> QuerySet:
-        """``queryset`` narrowed to matches, with a ``search_rank`` column; not yet ordered."""
-        tables, where, params, rank_sql, rank_params = self.match(parsed)
+    def apply(
+        self,
+        queryset: QuerySet,
+        parsed: ParsedQuery,
+        *,
+        object_type: str | None = None,
+        types: list[str] | None = None,
+        public_only: bool = False,
+    ) -> QuerySet:
+        """``queryset`` narrowed to matches, with a ``search_rank`` column; not yet ordered.
+
+        ``public_only`` also keeps only public documents; ``types`` only documents of these types.
+        """
+        if object_type is not None:
+            types = [object_type]
+        tables, where, params, rank_sql, rank_params = self.match(parsed, types=types, public_only=public_only)
+        if public_only:
+            where.append(f"{DOCUMENT_TABLE}.is_public")
+        if types and queryset.model is SearchDocument:
+            where.append(f"{DOCUMENT_TABLE}.object_type IN ({', '.join(['%s'] * len(types))})")
+            params.extend(types)
         if queryset.model is not SearchDocument:
             model: type[Model] = queryset.model
             tables = [DOCUMENT_TABLE, *tables]
@@ -77,14 +103,22 @@ class Backend:
 class SQLiteBackend(Backend):
     vendor = "sqlite"
 
-    def match(self, parsed):
-        weights = ", ".join(str(weight) for weight in SQLITE_WEIGHTS)
+    def match(self, parsed, *, types=None, public_only=False):
+        # The meta column weighs nothing: it is a filter, never a reason to rank higher.
+        weights = ", ".join(str(weight) for weight in (*SQLITE_WEIGHTS, 0.0))
+        expression = f"{{{' '.join(TEXT_COLUMNS)}}} : ({parsed.fts5()})"
+        # Type and visibility as tokens of the meta column: FTS5 merges their posting lists with
+        # the query's, so rows of other types or drafts are never looked up in the documents table.
+        if types:
+            expression += " AND meta : (" + " OR ".join(f'"{object_type}"' for object_type in types) + ")"
+        if public_only:
+            expression += f' AND meta : "{PUBLIC_TOKEN}"'
         return (
             [FTS_TABLE],
             # The unary + keeps the rowid join away from FTS5: matched rows are then found by one
             # MATCH scan and joined by primary key, never by a MATCH per candidate row.
             [f"+{FTS_TABLE}.rowid = {DOCUMENT_TABLE}.id", f"{FTS_TABLE} MATCH %s"],
-            [parsed.fts5()],
+            [expression],
             # bm25 is lower for better matches; negate it so every backend sorts descending.
             f"-bm25({FTS_TABLE}, {weights})",
             [],
@@ -94,14 +128,15 @@ class SQLiteBackend(Backend):
 class PostgreSQLBackend(Backend):
     vendor = "postgresql"
 
-    def match(self, parsed):
+    def match(self, parsed, *, types=None, public_only=False):
         expression = parsed.tsquery()
         return (
             [],
             [f"{DOCUMENT_TABLE}.search_vector @@ to_tsquery('simple'::regconfig, %s)"],
             [expression],
-            # Normalisation 1 divides by 1 + log(length): long texts do not win by size alone.
-            f"ts_rank({DOCUMENT_TABLE}.search_vector, to_tsquery('simple'::regconfig, %s), 1)",
+            # No length normalisation: dividing by 1 + log(length) ranked a bare organisation name
+            # above a case that discusses the word throughout; ts_rank already saturates repeats.
+            f"ts_rank({DOCUMENT_TABLE}.search_vector, to_tsquery('simple'::regconfig, %s), 0)",
             [expression],
         )
 

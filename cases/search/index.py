@@ -207,13 +207,13 @@ def bulk_load() -> Iterator[None]:
     back; per-row trigger work would cost more than the whole rebuild. PostgreSQL: TRUNCATE; the
     generated tsvector column is computed as rows are inserted.
     """
-    from cases.search.schema import FTS_TABLE, SQLITE_CREATE, SQLITE_DROP
+    from cases.search.schema import FTS_TABLE, SQLITE_DROP_TRIGGERS, SQLITE_REBUILD, SQLITE_TRIGGERS
 
     through = connection.ops.quote_name(SearchDocument.themes.through._meta.db_table)
     table = connection.ops.quote_name(SearchDocument._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            for statement in SQLITE_DROP[:3]:  # the triggers, not the table
+            for statement in SQLITE_DROP_TRIGGERS:
                 cursor.execute(statement)
             cursor.execute(f"DELETE FROM {through}")
             cursor.execute(f"DELETE FROM {table}")
@@ -227,8 +227,7 @@ def bulk_load() -> Iterator[None]:
     yield
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            # The statements after the CREATE VIRTUAL TABLE: the triggers, then 'rebuild'.
-            for statement in SQLITE_CREATE[1:]:
+            for statement in [*SQLITE_TRIGGERS, SQLITE_REBUILD]:
                 cursor.execute(statement)
 
 

@@ -1,8 +1,13 @@
 """Database-specific full-text structures beside ``cases_searchdocument``, created by migration.
 
 SQLite: an FTS5 table over the token columns (external content: the text lives once, in the
-model's table) with triggers that keep it in step on insert, delete and token changes; updates
-that touch only metadata (published flag, region, themes) leave FTS5 alone.
+model's table, read through a view) with triggers that keep it in step on insert, delete, token
+changes and publication. A fourth column, ``meta``, holds the record type and ``public`` for
+public documents, so a search restricted to public cases of one type is answered inside FTS5
+(merging two posting lists) instead of looking up each matching row in the wide documents table.
+Updates that touch only other metadata (region, themes) leave FTS5 alone. A covering index on
+(id, object_type, is_public, object_id) serves the join from FTS5 rows to records without
+reading the wide rows.
 
 PostgreSQL: a stored generated tsvector column ('simple' configuration, weights A/B/D for
 title/body/characters) with a GIN index; PostgreSQL maintains it on every write.
@@ -11,37 +16,62 @@ title/body/characters) with a GIN index; PostgreSQL maintains it on every write.
 from __future__ import annotations
 
 FTS_TABLE = "cases_searchdocument_fts"
+FTS_CONTENT_VIEW = "cases_searchdocument_fts_content"
+# The FTS5 columns searched by user terms; ``meta`` only ever by the backend's own filters.
+TEXT_COLUMNS = ("title_tokens", "body_tokens", "chars")
+PUBLIC_TOKEN = "public"
 
-SQLITE_CREATE = [
+SQLITE_TABLE = [
+    f"""CREATE VIEW IF NOT EXISTS {FTS_CONTENT_VIEW} AS
+        SELECT id, title_tokens, body_tokens, chars,
+               object_type || CASE WHEN is_public THEN ' {PUBLIC_TOKEN}' ELSE '' END AS meta
+        FROM cases_searchdocument""",
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
-        title_tokens, body_tokens, chars,
-        content='cases_searchdocument', content_rowid='id',
+        title_tokens, body_tokens, chars, meta,
+        content='{FTS_CONTENT_VIEW}', content_rowid='id',
         tokenize='unicode61 remove_diacritics 2'
     )""",
-    f"""CREATE TRIGGER IF NOT EXISTS cases_searchdocument_fts_insert AFTER INSERT ON cases_searchdocument BEGIN
-        INSERT INTO {FTS_TABLE}(rowid, title_tokens, body_tokens, chars)
-        VALUES (new.id, new.title_tokens, new.body_tokens, new.chars);
-    END""",
-    f"""CREATE TRIGGER IF NOT EXISTS cases_searchdocument_fts_delete AFTER DELETE ON cases_searchdocument BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title_tokens, body_tokens, chars)
-        VALUES ('delete', old.id, old.title_tokens, old.body_tokens, old.chars);
-    END""",
-    f"""CREATE TRIGGER IF NOT EXISTS cases_searchdocument_fts_update
-        AFTER UPDATE OF title_tokens, body_tokens, chars ON cases_searchdocument BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title_tokens, body_tokens, chars)
-        VALUES ('delete', old.id, old.title_tokens, old.body_tokens, old.chars);
-        INSERT INTO {FTS_TABLE}(rowid, title_tokens, body_tokens, chars)
-        VALUES (new.id, new.title_tokens, new.body_tokens, new.chars);
-    END""",
-    # Rows written before the table existed (none on a fresh database) enter the index.
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
+    """CREATE INDEX IF NOT EXISTS cases_searchdocument_fts_join
+        ON cases_searchdocument (id, object_type, is_public, object_id)""",
 ]
 
-SQLITE_DROP = [
+_META_NEW = f"new.object_type || CASE WHEN new.is_public THEN ' {PUBLIC_TOKEN}' ELSE '' END"
+_META_OLD = f"old.object_type || CASE WHEN old.is_public THEN ' {PUBLIC_TOKEN}' ELSE '' END"
+
+SQLITE_TRIGGERS = [
+    f"""CREATE TRIGGER IF NOT EXISTS cases_searchdocument_fts_insert AFTER INSERT ON cases_searchdocument BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, title_tokens, body_tokens, chars, meta)
+        VALUES (new.id, new.title_tokens, new.body_tokens, new.chars, {_META_NEW});
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS cases_searchdocument_fts_delete AFTER DELETE ON cases_searchdocument BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title_tokens, body_tokens, chars, meta)
+        VALUES ('delete', old.id, old.title_tokens, old.body_tokens, old.chars, {_META_OLD});
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS cases_searchdocument_fts_update
+        AFTER UPDATE OF title_tokens, body_tokens, chars, object_type, is_public ON cases_searchdocument BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title_tokens, body_tokens, chars, meta)
+        VALUES ('delete', old.id, old.title_tokens, old.body_tokens, old.chars, {_META_OLD});
+        INSERT INTO {FTS_TABLE}(rowid, title_tokens, body_tokens, chars, meta)
+        VALUES (new.id, new.title_tokens, new.body_tokens, new.chars, {_META_NEW});
+    END""",
+]
+
+# Rows written before the table existed (none on a fresh database) enter the index.
+SQLITE_REBUILD = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"
+
+SQLITE_CREATE = [*SQLITE_TABLE, *SQLITE_TRIGGERS, SQLITE_REBUILD]
+
+SQLITE_DROP_TRIGGERS = [
     "DROP TRIGGER IF EXISTS cases_searchdocument_fts_update",
     "DROP TRIGGER IF EXISTS cases_searchdocument_fts_delete",
     "DROP TRIGGER IF EXISTS cases_searchdocument_fts_insert",
+]
+
+SQLITE_DROP = [
+    *SQLITE_DROP_TRIGGERS,
     f"DROP TABLE IF EXISTS {FTS_TABLE}",
+    f"DROP VIEW IF EXISTS {FTS_CONTENT_VIEW}",
+    "DROP INDEX IF EXISTS cases_searchdocument_fts_join",
 ]
 
 POSTGRESQL_CREATE = [
@@ -74,6 +104,16 @@ def create_index(apps, schema_editor) -> None:
         _run(schema_editor, POSTGRESQL_CREATE)
     else:
         raise NotImplementedError(f"full-text search supports SQLite and PostgreSQL, not {vendor}")
+
+
+def recreate_sqlite_index(apps, schema_editor) -> None:
+    """Replace SQLite's full-text structures with the current ones (re-reading every document).
+
+    PostgreSQL's are unchanged, and left alone.
+    """
+    if schema_editor.connection.vendor == "sqlite":
+        _run(schema_editor, SQLITE_DROP)
+        _run(schema_editor, SQLITE_CREATE)
 
 
 def drop_index(apps, schema_editor) -> None:

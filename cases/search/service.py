@@ -29,11 +29,8 @@ def search_documents(
 ) -> QuerySet[SearchDocument]:
     """Documents matching ``parsed``, best first. Anonymous callers must keep ``public_only``."""
     documents = queryset if queryset is not None else SearchDocument.objects.all()
-    if public_only:
-        documents = documents.public()
-    if types:
-        documents = documents.filter(object_type__in=types)
-    return backend().apply(documents, parsed).order_by("-search_rank", "id")
+    searched = backend().apply(documents, parsed, types=types or None, public_only=public_only)
+    return searched.order_by("-search_rank", "id")
 
 
 def filter_queryset(queryset: QuerySet, parsed: ParsedQuery, *, public_only: bool = True) -> QuerySet:
@@ -45,9 +42,7 @@ def filter_queryset(queryset: QuerySet, parsed: ParsedQuery, *, public_only: boo
     object_type = OBJECT_TYPES.get(queryset.model)
     if object_type is None:
         raise TypeError(f"{queryset.model.__name__} is not indexed for search")
-    searched = backend().apply(queryset, parsed, object_type=object_type)
-    if public_only:
-        searched = searched.extra(where=["cases_searchdocument.is_public"])
+    searched = backend().apply(queryset, parsed, object_type=object_type, public_only=public_only)
     return searched.order_by("-search_rank", "pk")
 
 

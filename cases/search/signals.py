@@ -27,6 +27,7 @@ from cases.models import (
     Source,
     SourceCredit,
 )
+from cases.search import pragmas  # noqa: F401  (SQLite connection settings, connected on import)
 from cases.search.index import mark
 
 Keys = dict[str, set[int]]
