@@ -125,9 +125,11 @@ def metrics_queryset(*, public_only: bool) -> QuerySet:
     )
 
 
-def public_positions() -> Prefetch:
-    visible = Q(organisation__isnull=True) | Q(organisation__in=Organisation.objects.public())
-    positions = Position.objects.filter(visible).select_related("organisation")
+def public_positions(*, public_only: bool = True) -> Prefetch:
+    """A person's posts; with ``public_only`` only those in public organisations (or in none)."""
+    positions = Position.objects.select_related("organisation")
+    if public_only:
+        positions = positions.filter(Q(organisation__isnull=True) | Q(organisation__in=Organisation.objects.public()))
     return Prefetch("positions", queryset=positions, to_attr="public_positions")
 
 
@@ -159,11 +161,23 @@ class CaseViewSet(CaseWriteMixin, PublicViewSet):
         queryset = queryset.select_related("primary_locality").prefetch_related("themes")
         if self.action == "list":
             return queryset
-        return self.with_details(queryset)
+        return self.with_details(queryset, public_facts=self.public_only or self.opens_published_case())
 
-    def get_queryset_for_detail(self) -> QuerySet:
-        """Any status: the caller has just written the case and may see it."""
-        return self.with_details(Case.objects.select_related("primary_locality").prefetch_related("themes"))
+    def opens_published_case(self) -> bool:
+        """Whether the case named in the URL is published (or does not exist).
+
+        Staff who open a case that is not published asked for it by its id: they see every fact
+        attached to it (its metrics, evidence, people's posts in organisations not yet public).
+        On a published case they see what everyone sees, so drafts never mix into public pages.
+        """
+        public_id = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        status = Case.objects.filter(public_id=public_id).values_list("status", flat=True).first()
+        return status in {None, Status.PUBLISHED}
+
+    def get_queryset_for_detail(self, case: Case) -> QuerySet:
+        """Any status: the caller has just written the case and may see it, facts as for a detail."""
+        queryset = Case.objects.select_related("primary_locality").prefetch_related("themes")
+        return self.with_details(queryset, public_facts=case.status == Status.PUBLISHED)
 
     def get_serializer_class(self):
         if self.action in {"create", "partial_update"}:
@@ -172,14 +186,15 @@ class CaseViewSet(CaseWriteMixin, PublicViewSet):
             return TransitionSerializer
         return super().get_serializer_class()
 
-    def with_details(self, queryset: QuerySet) -> QuerySet:
+    def with_details(self, queryset: QuerySet, *, public_facts: bool) -> QuerySet:
+        """The nested facts of a detail; ``public_facts`` keeps only those anonymous users may see."""
         return queryset.prefetch_related(
             "localities",
             "initiatives",
             Prefetch("case_organisations", queryset=Case.organisations.through.objects.select_related("organisation")),
-            Prefetch("people", queryset=Person.objects.prefetch_related(public_positions())),
-            Prefetch("metrics", queryset=metrics_queryset(public_only=self.public_only)),
-            public_evidence(public_only=self.public_only),
+            Prefetch("people", queryset=Person.objects.prefetch_related(public_positions(public_only=public_facts))),
+            Prefetch("metrics", queryset=metrics_queryset(public_only=public_facts)),
+            public_evidence(public_only=public_facts),
             "sources__credits",
         )
 

@@ -85,7 +85,7 @@ class CaseWriteMixin:
     """
 
     def _detail(self, case: Case, status_code: int) -> Response:
-        fresh = self.get_queryset_for_detail().get(pk=case.pk)
+        fresh = self.get_queryset_for_detail(case).get(pk=case.pk)
         return Response(CaseDetailSerializer(fresh, context=self.get_serializer_context()).data, status=status_code)
 
     @staticmethod
