@@ -8,11 +8,12 @@ fixed-width slice after the country segment, so grouping needs no join per level
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import django_filters as filters
-from django.db.models import Count, F, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, ExtractYear, StrIndex, Substr
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, StrIndex, Substr
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
@@ -24,7 +25,7 @@ from rest_framework.response import Response
 from cases.api.errors import UnknownParameters
 from cases.api.filters import CaseFilter
 from cases.api.views import COMMON_PARAMETERS
-from cases.models import Case, CaseOrganisation, Level, Locality, Metric, OrganisationKind, Status, Theme
+from cases.models import Case, CaseOrganisation, Indicator, Level, Locality, OrganisationKind, Status, Theme
 
 # Offset of a level's code after the country segment's slash, and its width: "51/" "5101/" "510105/".
 REGION_SLICES = {Level.PROVINCE: (1, 2), Level.PREFECTURE: (4, 4), Level.COUNTY: (9, 6)}
@@ -132,9 +133,12 @@ class StatsView(generics.GenericAPIView):
         cases = self.filter_queryset(self.get_queryset())
         level = request.query_params.get("region_level") or Level.PROVINCE
         case_ids = cases.values("pk")
-        metrics = Metric.objects.filter(case__in=case_ids)
+        # The metrics of the matching cases, joined from the case side: the case filters stay on
+        # the case table, whose covering index gives each case's place without reading its row.
+        with_metrics = Q(metrics__isnull=False)
         if request.query_params.get("indicator"):
-            metrics = metrics.filter(indicator__code=request.query_params["indicator"])
+            with_metrics &= Q(metrics__indicator__code=request.query_params["indicator"])
+        metrics = cases.filter(with_metrics)
         return Response(
             {
                 "cases": {
@@ -143,18 +147,27 @@ class StatsView(generics.GenericAPIView):
                     "by_region": self.by_region(cases, F("primary_locality__path"), level),
                     "by_theme": self.by_theme(case_ids),
                     "by_organisation_kind": self.by_organisation_kind(case_ids),
-                    "by_year": [
-                        {"year": row["year"], "count": row["count"]}
-                        for row in cases.order_by()
-                        .annotate(year=ExtractYear("period_start_date"))
-                        .values("year")
-                        .annotate(count=Count("pk"))
-                        .order_by(F("year").asc(nulls_last=True))
-                    ],
+                    "by_year": self.by_year(cases),
                 },
                 "metrics": self.metric_stats(metrics, level),
             }
         )
+
+    @staticmethod
+    def by_year(cases: QuerySet) -> list[dict[str, Any]]:
+        """Cases per year of the period start.
+
+        Grouped by the stored date (an ordered walk of the (status, period_start_date, …) index,
+        no function per row: on SQLite ``ExtractYear`` is a Python callback) and folded into
+        years here; there are at most a few thousand distinct dates.
+        """
+        counts: dict[int | None, int] = {}
+        rows = cases.order_by().values_list("period_start_date").annotate(n=Count("pk")).order_by()
+        for day, n in rows:
+            year = day.year if day else None
+            counts[year] = counts.get(year, 0) + n
+        ordered = sorted(counts.items(), key=lambda item: (item[0] is None, item[0] or 0))
+        return [{"year": year, "count": n} for year, n in ordered]
 
     @staticmethod
     def _names(codes: set[str]) -> dict[str, str]:
@@ -200,32 +213,37 @@ class StatsView(generics.GenericAPIView):
         ]
 
     @classmethod
-    def metric_stats(cls, metrics: QuerySet, level: str) -> dict[str, Any]:
-        by_indicator = [
-            {"indicator": row["indicator__code"], "count": row["count"], "sum": row["sum"]}
-            for row in metrics.order_by()
-            .values("indicator__code")
-            .annotate(count=Count("pk"), sum=Sum("value"))
-            .order_by("indicator__code")
-        ]
-        path = Coalesce(F("locality__path"), F("case__primary_locality__path"))
+    def metric_stats(cls, cases: QuerySet, level: str) -> dict[str, Any]:
+        """Counts and sums of the metrics of ``cases`` (filtered on ``metrics__…`` in one filter
+        call, so the join is shared) by indicator and region, in one grouped pass; the per-indicator
+        totals are the sums of its regions (a metric without a region counts under ``code: null``).
+
+        A metric's region is its own place, else its case's primary place."""
+        path = Coalesce(F("metrics__locality__path"), F("primary_locality__path"))
         width = REGION_SLICES[level][1]
-        grouped: dict[tuple[str, str | None], dict[str, Any]] = {}
+        grouped: dict[tuple[int, str | None], dict[str, Any]] = {}
+        # Grouped on indicator_id, not its code: no join per metric; codes are looked up after.
         rows = (
-            metrics.order_by()
+            cases.order_by()
             .annotate(region=region_code(path, level))
-            .values("indicator__code", "region")
-            .annotate(count=Count("pk"), sum=Sum("value"))
+            .values_list("metrics__indicator_id", "region")
+            .annotate(count=Count("metrics__id"), sum=Sum("metrics__value"))
         )
-        for row in rows:
-            region = row["region"]
+        for indicator_id, region, n, total in rows:
             code = region if region and region.isdigit() and len(region) == width else None
-            entry = grouped.setdefault((row["indicator__code"], code), {"count": 0, "sum": 0})
-            entry["count"] += row["count"]
-            entry["sum"] += row["sum"] or 0
+            entry = grouped.setdefault((indicator_id, code), {"count": 0, "sum": Decimal(0)})
+            entry["count"] += n
+            entry["sum"] += total or 0
+        indicators = dict(Indicator.objects.filter(pk__in={key[0] for key in grouped}).values_list("pk", "code"))
         names = cls._names({code for _, code in grouped if code})
-        by_region = [
-            {"indicator": indicator, "code": code, "full_name": names.get(code) if code else None, **values}
-            for (indicator, code), values in sorted(grouped.items(), key=lambda item: (item[0][0], item[0][1] or "~"))
-        ]
-        return {"by_indicator": by_indicator, "by_indicator_and_region": by_region}
+        totals: dict[str, dict[str, Any]] = {}
+        by_region = []
+        for (indicator_id, code), values in sorted(
+            grouped.items(), key=lambda item: (indicators[item[0][0]], item[0][1] or "~")
+        ):
+            indicator = indicators[indicator_id]
+            by_region.append({"indicator": indicator, "code": code, "full_name": names.get(code), **values})
+            total = totals.setdefault(indicator, {"indicator": indicator, "count": 0, "sum": Decimal(0)})
+            total["count"] += values["count"]
+            total["sum"] += values["sum"]
+        return {"by_indicator": list(totals.values()), "by_indicator_and_region": by_region}

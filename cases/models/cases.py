@@ -72,6 +72,13 @@ class Case(models.Model):
         verbose_name = "案例 case"
         verbose_name_plural = "案例 cases"
         ordering = ["public_id"]
+        indexes = [
+            # Covering indexes for the public API (cases.api): a deep page of published cases walks
+            # (status, public_id) without reading rows; statistics group published cases by period
+            # and place from the index alone.
+            models.Index(fields=["status", "public_id"], name="case_status_public_id"),
+            models.Index(fields=["status", "period_start_date", "primary_locality"], name="case_status_period_place"),
+        ]
         constraints = [
             fuzzy_date_constraint("period_start", "case"),
             fuzzy_date_constraint("period_end", "case"),

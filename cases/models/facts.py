@@ -189,6 +189,8 @@ class Metric(models.Model):
         verbose_name = "数据 metric"
         verbose_name_plural = "数据 metrics"
         ordering = ["indicator__code", "id"]
+        # Covering index for the API statistics: sums by indicator and place over a set of cases.
+        indexes = [models.Index(fields=["case", "indicator", "locality", "value"], name="metric_case_indicator_place")]
         constraints = [
             fuzzy_date_constraint("period_start", "metric"),
             fuzzy_date_constraint("period_end", "metric"),
