@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from cases.admin.ingest_forms import FORMS, CandidateForm
 from cases.ingest.reading import IngestError
 from cases.models import Candidate, Source
 from cases.services.ingest import candidate_reject, candidates_accept, case_start_draft, source_ingest
@@ -37,9 +38,26 @@ class CandidateAdmin(admin.ModelAdmin):
     search_fields = ["label", "quote", "source__headline"]
     list_select_related = ["source"]
     readonly_fields = ["source", "fact_type", "key", "evidence_in_context", "status", "reviewed_by", "reviewed_at"]
-    fields = ["source", "fact_type", "key", "label", "payload", "evidence_in_context", "status"]
     actions = ["accept_selected", "reject_selected", "start_draft_case"]
     change_list_template = "admin/cases/candidate/change_list.html"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # One structured form per fact type (name, kind, parent, title, value, indicator …).
+        kwargs["form"] = FORMS.get(obj.fact_type, CandidateForm) if obj is not None else CandidateForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        form = FORMS.get(obj.fact_type, CandidateForm) if obj is not None else CandidateForm
+        return ["source", "fact_type", "evidence_in_context", "status", *form.base_fields]
+
+    def has_add_permission(self, request):
+        # Candidates come from ingesting a page (the ingest view checks the permission itself).
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # A decided candidate is history: it stays as it was accepted or rejected.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.is_open)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -102,7 +120,8 @@ class CandidateAdmin(admin.ModelAdmin):
 
     def ingest_view(self, request):
         """Upload or paste a page: it is stored, cut into sources and candidates are proposed."""
-        if not self.has_add_permission(request):
+        # The model's add permission, which the admin's own "add" page does not use (see above).
+        if not super().has_add_permission(request):
             return redirect("admin:index")
         form = IngestForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():

@@ -1,0 +1,273 @@
+"""Structured edit forms for candidates, one per fact type, instead of raw JSON.
+
+Each form reads the candidate's payload into plain fields and writes them back on save; bad
+values are reported on the field they belong to. Accepting the candidate later uses the edited
+payload (``cases.services.ingest.candidate_accept``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django import forms
+
+from cases.ingest.indicators import suggest_indicators
+from cases.models import Candidate, DatePrecision, FactType, Indicator, Level, Locality, OrganisationKind, Qualifier
+from cases.models.facts import PeriodKind
+from cases.models.sources import CreditRole
+
+NEW_PLACE_LEVELS = [(Level.COMMUNITY.value, Level.COMMUNITY.label), (Level.COMPOUND.value, Level.COMPOUND.label)]
+
+
+def _locality_code_field(label: str, help_text: str) -> forms.CharField:
+    return forms.CharField(label=label, required=False, max_length=12, help_text=help_text)
+
+
+class CandidateForm(forms.ModelForm):
+    """Common part: the label; subclasses add the fields of one fact type."""
+
+    class Meta:
+        model = Candidate
+        fields = ["label"]
+
+    payload_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        payload = self.instance.payload or {}
+        for name in self.payload_fields:
+            if name in payload and payload[name] is not None:
+                self.initial.setdefault(name, payload[name])
+
+    def clean_code_of(self, name: str, *, required: bool = False) -> str:
+        """A statistical code that must name a locality in the database."""
+        code = (self.cleaned_data.get(name) or "").strip()
+        if not code:
+            if required:
+                raise forms.ValidationError("give a statistical code")
+            return ""
+        if not code.isdigit():
+            raise forms.ValidationError(f"{code!r} is not a statistical code (digits only)")
+        if not Locality.objects.filter(code=code).exists():
+            raise forms.ValidationError(f"no locality has the code {code}")
+        return code
+
+    def build_payload(self, payload: dict) -> dict:
+        return payload
+
+    def save(self, commit: bool = True) -> Candidate:
+        self.instance.payload = self.build_payload(dict(self.instance.payload or {}))
+        return super().save(commit)
+
+
+class LocalityCandidateForm(CandidateForm):
+    code = _locality_code_field("统计用区划代码 code", "a place of the gazetteer; leave empty for a new place")
+    name = forms.CharField(label="名称 name", max_length=100)
+    level = forms.ChoiceField(label="级别 level (new place)", choices=NEW_PLACE_LEVELS, required=False)
+    parent_code = _locality_code_field("上级代码 parent code", "where a new place belongs, e.g. its street")
+    payload_fields = ("code", "name", "level", "parent_code")
+
+    def clean_code(self):
+        return self.clean_code_of("code")
+
+    def clean_parent_code(self):
+        return self.clean_code_of("parent_code")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("code") and not data.get("parent_code") and not self.instance.payload.get("parent_key"):
+            self.add_error("parent_code", "a new place needs its parent: give the parent's code")
+        return data
+
+    def build_payload(self, payload: dict) -> dict:
+        data = self.cleaned_data
+        if data["code"]:
+            place = Locality.objects.get(code=data["code"])
+            return {"code": place.code, "name": place.name, "level": place.level}
+        payload.update(name=data["name"], level=data["level"] or Level.COMMUNITY, new=True)
+        payload.pop("code", None)
+        if data["parent_code"]:
+            parent = Locality.objects.get(code=data["parent_code"])
+            payload.update(parent_code=parent.code, parent_name=parent.name)
+            payload.pop("parent_key", None)
+        return payload
+
+
+class OrganisationCandidateForm(CandidateForm):
+    name = forms.CharField(label="名称 name", max_length=200)
+    kind = forms.ChoiceField(label="类型 kind", choices=OrganisationKind.choices)
+    other_names = forms.CharField(
+        label="别名 other names", required=False, help_text="comma-separated short forms (社区党委, 街道工委)"
+    )
+    locality_code = _locality_code_field("地区代码 locality code", "the place it belongs to, if in the gazetteer")
+    parent_name = forms.CharField(label="上级 parent (name)", required=False, max_length=200)
+    payload_fields = ("name", "kind", "parent_name")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        payload = self.instance.payload or {}
+        name = payload.get("name", "")
+        self.initial.setdefault("other_names", "，".join(n for n in payload.get("names", []) if n != name))
+        key = payload.get("locality_key") or ""
+        if key.isdigit():
+            self.initial.setdefault("locality_code", key)
+        else:
+            self.fields["locality_code"].help_text += f"; proposed: a new place {payload.get('locality_name', '')}"
+
+    def clean_locality_code(self):
+        return self.clean_code_of("locality_code")
+
+    def build_payload(self, payload: dict) -> dict:
+        data = self.cleaned_data
+        others = [n.strip() for n in data["other_names"].replace("，", ",").split(",") if n.strip()]
+        payload.update(name=data["name"], kind=data["kind"], names=list(dict.fromkeys([data["name"], *others])))
+        if data["locality_code"]:
+            payload["locality_key"] = data["locality_code"]
+            payload["locality_name"] = Locality.objects.get(code=data["locality_code"]).name
+        if data["parent_name"]:
+            payload["parent_name"] = data["parent_name"]
+        else:
+            payload.pop("parent_name", None)
+        return payload
+
+
+class PersonCandidateForm(CandidateForm):
+    name = forms.CharField(label="姓名 name", max_length=100)
+    title = forms.CharField(
+        label="职务 title", required=False, max_length=100, help_text="as printed, e.g. 社区党委书记"
+    )
+    organisation = forms.CharField(label="所在组织 organisation (name)", required=False, max_length=200)
+    credit_role = forms.ChoiceField(
+        label="署名 byline role", required=False, choices=[("", "—"), *CreditRole.choices[:3]]
+    )
+    payload_fields = ("name", "credit_role")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        positions = (self.instance.payload or {}).get("positions") or [{}]
+        self.initial.setdefault("title", positions[0].get("title", ""))
+        self.initial.setdefault("organisation", positions[0].get("organisation", ""))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("organisation") and not data.get("title"):
+            self.add_error("title", "a post in an organisation needs its title")
+        return data
+
+    def build_payload(self, payload: dict) -> dict:
+        data = self.cleaned_data
+        positions = list(payload.get("positions") or [])
+        first = {"title": data["title"]} if data["title"] else None
+        if first and data["organisation"]:
+            first["organisation"] = data["organisation"]
+        positions = ([first] if first else []) + positions[1:]
+        payload.update(name=data["name"], positions=positions)
+        if data["credit_role"]:
+            payload["credit_role"] = data["credit_role"]
+        else:
+            payload.pop("credit_role", None)
+        return payload
+
+
+class MetricCandidateForm(CandidateForm):
+    indicator = forms.ChoiceField(label="指标 indicator", required=False)
+    value = forms.DecimalField(label="数值 value", max_digits=18, decimal_places=4)
+    value_upper = forms.DecimalField(
+        label="上限 upper value", max_digits=18, decimal_places=4, required=False, help_text="for ranges (6—8)"
+    )
+    unit = forms.CharField(label="单位 unit", required=False, max_length=20)
+    counted = forms.CharField(label="计数对象 what is counted", required=False, max_length=100)
+    qualifier = forms.ChoiceField(label="限定 qualifier", choices=Qualifier.choices)
+    locality_code = _locality_code_field("地区代码 locality code", "what the number describes, if not the case")
+    payload_fields = ("indicator", "value", "value_upper", "unit", "counted", "qualifier")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        payload = self.instance.payload or {}
+        indicators = list(Indicator.objects.order_by("code"))
+        suggestions = suggest_indicators(
+            unit=payload.get("unit", ""), counted=payload.get("counted", ""), indicators=indicators
+        )
+        suggested = {s.code for s in suggestions}
+        # Suggestions first, marked, so the likely choice is one click away; the rest follow.
+        self.fields["indicator"].choices = [
+            ("", "— choose —"),
+            *[(s.code, f"★ {s.label} (suggested)") for s in suggestions],
+            *[(i.code, f"{i.name_zh} {i.name_en}") for i in indicators if i.code not in suggested],
+        ]
+        if not payload.get("indicator") and suggestions:
+            self.fields["indicator"].help_text = "no rule fitted; suggested: " + ", ".join(s.label for s in suggestions)
+        key = payload.get("locality_key") or ""
+        if key.isdigit():
+            self.initial.setdefault("locality_code", key)
+
+    def clean_locality_code(self):
+        return self.clean_code_of("locality_code")
+
+    def clean(self):
+        data = super().clean()
+        value, upper = data.get("value"), data.get("value_upper")
+        if value is not None and upper is not None and upper < value:
+            self.add_error("value_upper", f"the upper value {upper} is below the value {value}")
+        return data
+
+    def build_payload(self, payload: dict) -> dict:
+        data = self.cleaned_data
+
+        def text(number: Decimal | None) -> str | None:
+            return None if number is None else f"{number.normalize():f}"
+
+        payload.update(
+            indicator=data["indicator"] or None,
+            value=text(data["value"]),
+            value_upper=text(data["value_upper"]),
+            unit=data["unit"],
+            counted=data["counted"],
+            qualifier=data["qualifier"],
+        )
+        if data["locality_code"]:
+            payload["locality_key"] = data["locality_code"]
+        return payload
+
+
+class DateCandidateForm(CandidateForm):
+    text = forms.CharField(label="原文 as printed", max_length=100)
+    date = forms.DateField(label="日期 date", required=False, help_text="YYYY-MM-DD, first day of a year or month")
+    precision = forms.ChoiceField(label="精度 precision", choices=DatePrecision.choices)
+    period_kind = forms.ChoiceField(label="时段 period kind", choices=PeriodKind.choices)
+    payload_fields = ("text", "precision", "period_kind")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        date = (self.instance.payload or {}).get("date")
+        if date:
+            self.initial.setdefault("date", datetime.date.fromisoformat(date))
+
+    def clean(self):
+        data = super().clean()
+        known = data.get("precision") not in (None, DatePrecision.UNKNOWN)
+        if known and not data.get("date"):
+            self.add_error("date", "a date of known precision needs the date")
+        if not known and data.get("date"):
+            self.add_error("precision", "say how much of the date is known")
+        return data
+
+    def build_payload(self, payload: dict) -> dict:
+        data = self.cleaned_data
+        payload.update(
+            text=data["text"],
+            date=data["date"].isoformat() if data["date"] else None,
+            precision=data["precision"],
+            period_kind=data["period_kind"],
+        )
+        return payload
+
+
+FORMS: dict[str, type[CandidateForm]] = {
+    FactType.LOCALITY: LocalityCandidateForm,
+    FactType.ORGANISATION: OrganisationCandidateForm,
+    FactType.PERSON: PersonCandidateForm,
+    FactType.METRIC: MetricCandidateForm,
+    FactType.DATE: DateCandidateForm,
+}
