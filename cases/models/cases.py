@@ -101,6 +101,9 @@ class CaseOrganisation(models.Model):
         verbose_name = "案例组织 case organisation"
         verbose_name_plural = "案例组织 case organisations"
         constraints = [models.UniqueConstraint(fields=["case", "organisation"], name="case_organisation_unique")]
+        # From the organisation's side without reading rows: Organisation.objects.public() asks,
+        # per organisation, whether one of its cases is published.
+        indexes = [models.Index(fields=["organisation", "case"], name="caseorg_organisation_case")]
 
     def __str__(self) -> str:
         return f"{self.organisation} in {self.case.public_id}"
