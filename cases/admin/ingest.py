@@ -50,9 +50,9 @@ class CandidateAdmin(admin.ModelAdmin):
         form = FORMS.get(obj.fact_type, CandidateForm) if obj is not None else CandidateForm
         return ["source", "fact_type", "evidence_in_context", "status", *form.base_fields]
 
-    def has_add_permission(self, request):
-        # Candidates come from ingesting a page (the ingest view checks the permission itself).
-        return False
+    def add_view(self, request, form_url="", extra_context=None):
+        # Candidates come from ingesting a page: "add" is the ingest form.
+        return self.ingest_view(request)
 
     def has_change_permission(self, request, obj=None):
         # A decided candidate is history: it stays as it was accepted or rejected.
@@ -120,8 +120,7 @@ class CandidateAdmin(admin.ModelAdmin):
 
     def ingest_view(self, request):
         """Upload or paste a page: it is stored, cut into sources and candidates are proposed."""
-        # The model's add permission, which the admin's own "add" page does not use (see above).
-        if not super().has_add_permission(request):
+        if not self.has_add_permission(request):
             return redirect("admin:index")
         form = IngestForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
