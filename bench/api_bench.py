@@ -20,7 +20,7 @@ from django.test import Client
 
 from cases.api import views
 from cases.api.filters import CaseFilter, MetricFilter
-from cases.models import Case, Locality, Metric, Theme
+from cases.models import Case, Locality, Metric, Organisation, Person, Theme
 
 TARGET_MS = {"list": 30.0, "detail": 30.0, "csv": 2000.0}
 
@@ -50,6 +50,26 @@ def raw_sql(queryset: QuerySet) -> Callable[[], None]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             cursor.fetchall()
+
+    return run
+
+
+def count_sql(queryset: QuerySet) -> Callable[[], None]:
+    """The ``COUNT(*)`` a page-number page runs, as raw SQL."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)
+            cursor.fetchall()
+
+    return run
+
+
+def both(*actions: Callable[[], None]) -> Callable[[], None]:
+    def run() -> None:
+        for action in actions:
+            action()
 
     return run
 
@@ -136,6 +156,10 @@ def run(*, cases: int, quick: bool) -> None:
     cursor_qs = published.filter(pk__gt=after).order_by("pk")[:50]
     csv_params = {"format": "csv", "region": inputs["csv_region"]}
     csv_qs = MetricFilter({"region": inputs["csv_region"]}, queryset=Metric.objects.public()).qs
+    # The floor for a first page: its keys and the count, as the paginator runs them.
+    org_qs = Organisation.objects.public().order_by("pk")
+    person_qs = Person.objects.public().order_by("pk")
+    org_floor, person_floor = raw_sql(org_qs.values("pk")[:51]), raw_sql(person_qs.values("pk")[:51])
 
     rows = [
         ("list: province + theme", "/api/v1/cases/", list_params, raw_sql(list_qs), "list"),
@@ -156,6 +180,9 @@ def run(*, cases: int, quick: bool) -> None:
             None,
         ),
         ("CSV ~10k metrics", "/api/v1/metrics/", csv_params, raw_sql(csv_qs), "csv"),
+        # Public organisations and people: visibility is decided per row (correlated EXISTS).
+        ("organisations list", "/api/v1/organisations/", {}, both(org_floor, count_sql(org_qs)), "list"),
+        ("people list", "/api/v1/people/", {}, both(person_floor, count_sql(person_qs)), "list"),
     ]
     header = f"{'endpoint':<24} {'p50 ms':>9} {'no prefetch':>12} {'raw SQL':>9} {'target':>8}  {'ratio/SQL':>9}"
     print(header)
