@@ -318,6 +318,11 @@ def _accept_metric(candidate: Candidate, case: Case | None) -> dict:
     return {"metric": metric}
 
 
+def source_draft_case(source: Source) -> Case | None:
+    """The newest draft case citing ``source`` (the one ``case_start_draft`` opened), if any."""
+    return Case.objects.filter(sources=source, status=Status.DRAFT).order_by("-pk").first()
+
+
 @transaction.atomic
 def candidate_accept(
     *, candidate: Candidate, user=None, case: Case | None = None, payload: dict | None = None
@@ -325,14 +330,15 @@ def candidate_accept(
     """Create or link the records a candidate proposes, with its evidence, in one transaction.
 
     ``payload`` replaces the proposed payload (the editor's corrections). With ``case`` the fact is
-    also attached to that (draft) case. A candidate already decided raises ``ValidationError``.
+    also attached to that (draft) case; without, to the source's draft case if one was started
+    (``source_draft_case``). A candidate already decided raises ``ValidationError``.
     """
     candidate = Candidate.objects.select_for_update().select_related("source").get(pk=candidate.pk)
     if not candidate.is_open:
         raise ValidationError(f"candidate {candidate.pk} was already {candidate.get_status_display()}")
     if payload is not None:
         candidate.payload = payload
-    case = case or candidate.case
+    case = case or candidate.case or source_draft_case(candidate.source)
     kind = candidate.fact_type
     if kind == FactType.LOCALITY:
         links = _accept_locality(candidate)
