@@ -6,7 +6,7 @@ tsvector column with a GIN index. Both are created by migration 0004_search_docu
 database in use, so the model does not declare them.
 
 SQLite caveat: a later migration that alters this table makes Django rebuild it, which drops
-the triggers; such a migration must run ``cases.search.schema.create_sqlite_index`` again.
+the triggers; such a migration must run ``cases.search.schema.recreate_sqlite_index`` again.
 """
 
 from __future__ import annotations
