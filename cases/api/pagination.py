@@ -12,7 +12,35 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
+
+
+def positive_integer(request, name: str) -> int | None:
+    """The query parameter ``name`` as a whole number ≥ 1; None when absent. Anything else is a 400
+    naming the parameter: a typo in ``page_size`` must not quietly fall back to the default."""
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError({name: [f"{raw!r} is not a whole number"]}) from None
+    if value < 1:
+        raise ValidationError({name: [f"must be 1 or more, not {value}"]})
+    return value
+
+
+class CheckedPageSize:
+    """``page_size`` validated, then capped at ``max_page_size`` (a documented cap, not an error)."""
+
+    page_size: int
+    max_page_size: int
+    page_size_query_param = "page_size"
+
+    def get_page_size(self, request) -> int:
+        size = positive_integer(request, self.page_size_query_param)
+        return self.page_size if size is None else min(size, self.max_page_size)
 
 
 class KeysFirstPaginator(Paginator):
@@ -61,14 +89,20 @@ def _reload(queryset: QuerySet, keys: list) -> QuerySet:
     return rows
 
 
-class PageSizePagination(PageNumberPagination):
+class PageSizePagination(CheckedPageSize, PageNumberPagination):
     django_paginator_class = KeysFirstPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_number(self, request, paginator):
+        # A malformed page is a 400; a well-formed page past the end stays a 404 (DRF's answer).
+        if request.query_params.get(self.page_query_param) in self.last_page_strings:
+            return super().get_page_number(request, paginator)
+        return positive_integer(request, self.page_query_param) or 1
 
-class HarvestCursorPagination(CursorPagination):
+
+class HarvestCursorPagination(CheckedPageSize, CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200

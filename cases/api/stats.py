@@ -24,7 +24,7 @@ from rest_framework.response import Response
 
 from cases.api.errors import UnknownParameters
 from cases.api.filters import CaseFilter
-from cases.api.views import COMMON_PARAMETERS
+from cases.api.views import COMMON_PARAMETERS, check_format
 from cases.models import Case, CaseOrganisation, Indicator, Level, Locality, OrganisationKind, Status, Theme
 
 # Offset of a level's code after the country segment's slash, and its width: "51/" "5101/" "510105/".
@@ -115,6 +115,7 @@ class StatsView(generics.GenericAPIView):
     schema = StatsSchema()
 
     def initial(self, request: Request, *args, **kwargs) -> None:
+        check_format(self, request)
         super().initial(request, *args, **kwargs)
         allowed = set(COMMON_PARAMETERS) | set(StatsFilter.base_filters)
         unknown = sorted(name for name in request.query_params if name not in allowed)

@@ -15,6 +15,7 @@ from django.http import StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -39,9 +40,17 @@ from cases.models import (
 )
 from cases.search.api import SearchFilterBackend, SearchHighlightsMixin
 
-# Parameters every endpoint accepts: the renderer override (?format=json|csv|api).
+# Parameters every endpoint accepts: the renderer override (?format=json|csv; stats: json).
 COMMON_PARAMETERS = frozenset({"format"})
 CSV_CHUNK_ROWS = 1000
+
+
+def check_format(view: Any, request: Request) -> None:
+    """``?format=`` must name one of the view's renderers: a 400 naming the choices, not a 404."""
+    wanted = request.query_params.get("format")
+    formats = [renderer.format for renderer in view.renderer_classes]
+    if wanted is not None and wanted not in formats:
+        raise ValidationError({"format": [f"unknown format {wanted!r}; use one of: {', '.join(formats)}"]})
 
 
 def allowed_parameters(view: Any) -> set[str]:
@@ -73,6 +82,7 @@ class PublicViewSet(SearchHighlightsMixin, viewsets.ReadOnlyModelViewSet):
         return not (self.request.user and self.request.user.is_staff)
 
     def initial(self, request: Request, *args, **kwargs) -> None:
+        check_format(self, request)
         super().initial(request, *args, **kwargs)
         allowed = allowed_parameters(self)
         unknown = sorted(name for name in request.query_params if name not in allowed)

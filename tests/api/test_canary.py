@@ -67,8 +67,9 @@ def test_the_draft_token_appears_in_no_anonymous_response(world, client, paths):
         parameters = {p["name"] for p in operations["get"].get("parameters", []) if p["in"] == "query"}
         match = re.search(r"\{(\w+)\}", path)
         if match is None:
+            formats = {"format"} if "text/csv" in operations["get"]["responses"]["200"]["content"] else set()
             for params in variants:
-                if set(params) <= parameters | {"format"}:
+                if set(params) <= parameters | formats:
                     url = path
                     response = client.get(url, params)
                     assert_clean(response, f"{url} {params}")

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
+
+from cases.api.pagination import HarvestCursorPagination, PageSizePagination
 
 
 def assert_error_shape(response, status: int) -> dict:
@@ -96,3 +100,32 @@ def test_unknown_api_urls_answer_in_the_error_shape(db, client, path):
     error = assert_error_shape(client.get(path), 404)
     assert error["code"] == "not_found"
     assert path in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "field"),
+    [
+        ("/api/v1/cases/", {"page_size": "fifty"}, "page_size"),
+        ("/api/v1/cases/", {"page_size": "0"}, "page_size"),
+        ("/api/v1/metrics/", {"cursor": "", "page_size": "-5"}, "page_size"),
+        ("/api/v1/cases/", {"page": "two"}, "page"),
+        ("/api/v1/cases/", {"page": "0"}, "page"),
+        ("/api/v1/cases/", {"format": "xlsx"}, "format"),
+        ("/api/v1/stats/", {"format": "csv"}, "format"),
+    ],
+)
+def test_malformed_paging_and_format_are_400s_naming_the_parameter(world, client, url, params, field):
+    error = assert_error_shape(client.get(url, params), 400)
+    assert list(error["fields"]) == [field]
+
+
+@pytest.mark.parametrize("pagination", [PageSizePagination, HarvestCursorPagination])
+@pytest.mark.parametrize(("asked", "given"), [(None, 50), ("7", 7), ("200", 200), ("100000", 200)])
+def test_page_size_defaults_to_50_and_is_capped_at_200(pagination, asked, given):
+    params = {} if asked is None else {"page_size": asked}
+    request = Request(APIRequestFactory().get("/api/v1/cases/", params))
+    assert pagination().get_page_size(request) == given
+
+
+def test_a_page_past_the_end_is_a_404(world, client):
+    assert_error_shape(client.get("/api/v1/cases/", {"page": "999"}), 404)
