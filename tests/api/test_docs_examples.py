@@ -1,4 +1,5 @@
-"""docs/api.md cannot drift: every curl example in it answers as documented on the seed data."""
+"""docs/api.md and the README cannot drift: every curl example in them answers as documented on the
+seed data."""
 
 from __future__ import annotations
 
@@ -8,16 +9,18 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = (ROOT / "docs" / "api.md", ROOT / "README.md")
 CURL = re.compile(r"^curl -s '(?P<url>http://127\.0\.0\.1:8000[^']+)'[^#]*(?:#\s*(?P<status>\d{3}))?")
 
 
 def examples() -> list[tuple[str, int]]:
     found = []
-    for line in DOC.read_text(encoding="utf-8").splitlines():
-        match = CURL.match(line.strip())
-        if match:
-            found.append((match["url"], int(match["status"] or 200)))
+    for doc in DOCS:
+        for line in doc.read_text(encoding="utf-8").splitlines():
+            match = CURL.match(line.strip())
+            if match:
+                found.append((match["url"], int(match["status"] or 200)))
     return found
 
 
@@ -26,8 +29,11 @@ def get(client, url: str):
     return client.get(parts.path, dict(parse_qsl(parts.query, keep_blank_values=True)))
 
 
-def test_the_docs_have_examples_for_region_csv_and_stats():
-    urls = " ".join(url for url, _ in examples())
+@pytest.mark.parametrize("doc", DOCS, ids=lambda doc: doc.name)
+def test_the_docs_have_examples_for_region_csv_and_stats(doc):
+    urls = " ".join(
+        CURL.match(line)["url"] for line in doc.read_text(encoding="utf-8").splitlines() if CURL.match(line)
+    )
     assert "region=" in urls and "format=csv" in urls and "/stats/" in urls
 
 
