@@ -392,7 +392,22 @@ def candidate_accept(
 def candidates_accept(*, candidates, user=None, case: Case | None = None) -> int:
     """Accept many in one transaction (localities first, so later facts find their places); all or nothing."""
     order = [FactType.LOCALITY, FactType.ORGANISATION, FactType.PERSON, FactType.METRIC, FactType.DATE, FactType.THEME]
-    items = sorted(candidates, key=lambda c: (order.index(c.fact_type), c.start))
+    # An organisation after the parent it names, when both are selected (支部 after its 联盟).
+    by_name = {
+        name: c
+        for c in candidates
+        if c.fact_type == FactType.ORGANISATION
+        for name in [c.payload.get("name"), *c.payload.get("names", [])]
+        if name
+    }
+
+    def depth(candidate: Candidate, seen: frozenset = frozenset()) -> int:
+        parent = by_name.get(candidate.payload.get("parent_name") or "")
+        if candidate.fact_type != FactType.ORGANISATION or parent is None or parent.pk in seen:
+            return 0
+        return 1 + depth(parent, seen | {candidate.pk})
+
+    items = sorted(candidates, key=lambda c: (order.index(c.fact_type), depth(c), c.start))
     for candidate in items:
         candidate_accept(candidate=candidate, user=user, case=case)
     return len(items)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from cases.models import Candidate, CandidateStatus, Case, Evidence, Locality, Source, Status
+from cases.models import Candidate, CandidateStatus, Case, Evidence, Locality, Organisation, Source, Status
 from cases.services.roles import EDITOR_GROUP
 from seeds.loader import SEEDS_DIR, load_all
 from tests.admin.conftest import make_user
@@ -118,5 +118,7 @@ def test_an_editor_pastes_the_seed_page_reviews_and_a_draft_case_stands(plain_ht
             assert evidence, f"no evidence for {field} {record}"
             for quote in evidence:
                 assert quote.quote == source.text[quote.start : quote.end]
+    # Accepted together, a branch finds the alliance it belongs to whatever their order in the text.
+    assert Organisation.objects.get(name="红色物业联盟党支部").parent.name == "红色物业联盟"
     accepted = Candidate.objects.filter(source=source, status=CandidateStatus.ACCEPTED)
     assert set(accepted.values_list("case", flat=True)) == {case.pk}
