@@ -13,7 +13,13 @@ from django.utils.html import format_html
 from cases.admin.ingest_forms import FORMS, CandidateForm
 from cases.ingest.reading import IngestError
 from cases.models import Candidate, Source
-from cases.services.ingest import candidate_reject, candidates_accept, case_start_draft, source_ingest
+from cases.services.ingest import (
+    candidate_reject,
+    candidates_accept,
+    case_start_draft,
+    source_draft_case,
+    source_ingest,
+)
 
 CONTEXT = 60
 
@@ -105,12 +111,22 @@ class CandidateAdmin(admin.ModelAdmin):
     def start_draft_case(self, request, queryset):
         sources = Source.objects.filter(pk__in=queryset.values("source_id"))
         for source in sources:
+            existing = source_draft_case(source)
+            if existing is not None:
+                # A second click must not open a second draft: later accepts go to this one anyway.
+                link = format_html('<a href="{}">{}</a>', reverse("admin:cases_case_change", args=[existing.pk]),
+                                   existing.public_id)  # fmt: skip
+                self.message_user(request, format_html("{}: draft case {} already open.", source, link), messages.INFO)
+                continue
             try:
                 case = case_start_draft(source=source, user=request.user)
             except ValidationError as error:
                 self.message_user(request, f"{source}: {'; '.join(error.messages)}", messages.ERROR)
                 continue
-            self.message_user(request, f"Draft case {case.public_id} started for {source}.", messages.SUCCESS)
+            link = format_html(
+                '<a href="{}">{}</a>', reverse("admin:cases_case_change", args=[case.pk]), case.public_id
+            )
+            self.message_user(request, format_html("Draft case {} started for {}.", link, source), messages.SUCCESS)
 
     def get_urls(self):
         return [

@@ -76,3 +76,22 @@ def test_the_migrated_editor_group_may_work_the_review_queue(db):
     # No editorial_groups_sync() here: this is the group exactly as the migrations left it.
     granted = set(Group.objects.get(name=EDITOR_GROUP).permissions.values_list("codename", flat=True))
     assert {"add_candidate", "change_candidate", "view_candidate"} <= granted
+
+
+def test_starting_a_draft_case_twice_reuses_the_open_draft(admin_client):
+    from cases.models import Case, FactType, Status
+    from tests.factories import chengdu_tree
+
+    chengdu_tree()
+    page = "成都市青羊区少城街道党工委书记王建国介绍,街道有18个小区。"
+    admin_client.post(reverse("admin:cases_candidate_ingest"), {"text": page})
+    places = Candidate.objects.filter(fact_type=FactType.LOCALITY)
+    assert places.exists()
+    changelist = reverse("admin:cases_candidate_changelist")
+    admin_client.post(changelist, {"action": "accept_selected", "_selected_action": [c.pk for c in places]})
+    selected = {"action": "start_draft_case", "_selected_action": [Candidate.objects.first().pk]}
+    first = admin_client.post(changelist, selected, follow=True)
+    assert "started for" in first.content.decode()
+    second = admin_client.post(changelist, selected, follow=True)
+    assert "already open" in second.content.decode()
+    assert Case.objects.filter(status=Status.DRAFT).count() == 1
