@@ -207,8 +207,19 @@ def run(*, cases: int, quick: bool) -> None:
     print(f"\nCSV stream: {size / 1e6:.1f} MB sent, peak Python memory {peak / 1e6:.1f} MB while streaming")
 
     region_qs = CaseFilter({"region": province.code}, queryset=published).qs
-    sql, params = region_qs.query.sql_with_params()
-    print(f"\nQuery plan for region={province.code} (EXPLAIN QUERY PLAN, {connection.vendor}):")
+    deep_keys = published.order_by("public_id").values("pk")[offset : offset + 50]
+    years = published.order_by().values_list("period_start_date").annotate(n=Count("pk")).order_by()
+    for title, queryset in (
+        (f"region={province.code}", region_qs),
+        (f"the deep page's keys (page {inputs['deep_page']})", deep_keys),
+        ("stats by year (grouped on the stored date)", years),
+    ):
+        print_plan(title, queryset)
+
+
+def print_plan(title: str, queryset: QuerySet) -> None:
+    sql, params = queryset.query.sql_with_params()
+    print(f"\nQuery plan for {title} (EXPLAIN QUERY PLAN, {connection.vendor}):")
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
