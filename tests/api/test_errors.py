@@ -129,3 +129,8 @@ def test_page_size_defaults_to_50_and_is_capped_at_200(pagination, asked, given)
 
 def test_a_page_past_the_end_is_a_404(world, client):
     assert_error_shape(client.get("/api/v1/cases/", {"page": "999"}), 404)
+
+
+def test_framework_messages_are_in_english_like_ours(world, client):
+    error = assert_error_shape(client.get("/api/v1/cases/", {"page": "999"}), 404)
+    assert error["message"].isascii(), error["message"]
