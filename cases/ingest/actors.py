@@ -125,21 +125,6 @@ def _strip(name: str) -> str:
     return re.sub(r"[“”\"‘’《》\s]", "", name)
 
 
-def _is_specific(stem: str, place_spans: list[tuple[int, int]], offset: int) -> bool:
-    generic = organisations()["generic_words"]
-    suffixes = [item["suffix"] for item in organisations()["suffixes"]]
-    rest = _strip(stem)
-    changed = True
-    while rest and changed:
-        changed = False
-        for word in sorted(generic + suffixes, key=len, reverse=True):
-            if rest.startswith(word):
-                rest = rest[len(word) :]
-                changed = True
-                break
-    return bool(rest)
-
-
 def _specific_core(stem: str) -> str:
     """What is left of a stem once generic words and suffixes are stripped from its front."""
     generic = organisations()["generic_words"]
@@ -275,7 +260,7 @@ def organisation_mentions(text: str, places: list[Mention]) -> list[OrgMention]:
                 full = firm.name + suffix
                 found.append(OrgMention(start, end, printed, full, kind, locality=firm.locality, names=[full]))
             continue
-        if not _is_specific(stem, [], start):
+        if not _specific_core(stem):
             continue
         if locality is None and not joined and _starts_with_verb(_strip(stem)):
             continue
@@ -293,7 +278,7 @@ def organisation_mentions(text: str, places: list[Mention]) -> list[OrgMention]:
                 names.insert(0, name)
             cut = place_by_start[cut].end
             short = _strip(text[cut:end])
-            if _is_specific(text[cut:suffix_start], [], cut) and not short.startswith("委"):
+            if _specific_core(text[cut:suffix_start]) and not short.startswith("委"):
                 names.append(short)
         if name.endswith("集团公司"):
             names.append(name[:-2])

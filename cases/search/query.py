@@ -73,33 +73,24 @@ class ParsedQuery:
 
     def fts5(self) -> str:
         """An FTS5 MATCH expression: every token double-quoted, AND between terms."""
-
-        def quoted(token: str) -> str:
-            return '"' + token.replace('"', '""') + '"'
-
-        parts = []
-        for term in self.terms:
-            all_of = " AND ".join(quoted(token) for token in term.tokens)
-            if term.token is not None:
-                parts.append(f"({quoted(term.token)} OR ({all_of}))" if term.tokens else quoted(term.token))
-            else:
-                parts.append(f"({all_of})")
-        return " AND ".join(parts)
+        return self._render(lambda token: '"' + token.replace('"', '""') + '"', and_op=" AND ", or_op=" OR ")
 
     def tsquery(self) -> str:
         """A ``to_tsquery('simple', …)`` expression: every lexeme single-quoted, & between terms."""
+        return self._render(
+            lambda token: "'" + token.replace("'", "''").replace("\\", "") + "'", and_op=" & ", or_op=" | "
+        )
 
-        def quoted(token: str) -> str:
-            return "'" + token.replace("'", "''").replace("\\", "") + "'"
-
+    def _render(self, quoted, *, and_op: str, or_op: str) -> str:
+        """Each term as its whole-word token OR all its sub-tokens, the terms joined by AND."""
         parts = []
         for term in self.terms:
-            all_of = " & ".join(quoted(token) for token in term.tokens)
+            all_of = and_op.join(quoted(token) for token in term.tokens)
             if term.token is not None:
-                parts.append(f"({quoted(term.token)} | ({all_of}))" if term.tokens else quoted(term.token))
+                parts.append(f"({quoted(term.token)}{or_op}({all_of}))" if term.tokens else quoted(term.token))
             else:
                 parts.append(f"({all_of})")
-        return " & ".join(parts)
+        return and_op.join(parts)
 
 
 def _clean(raw: str) -> str:
