@@ -162,6 +162,14 @@ DATE_FROM_HELP = "period overlaps this day or later (YYYY-MM-DD); a year-precisi
 DATE_TO_HELP = "period overlaps this day or earlier (YYYY-MM-DD)"
 
 
+def names_a_filter(request, view) -> bool:
+    """Whether the request gives any parameter of the view's filterset (an ordering included)."""
+    filterset_class = getattr(view, "filterset_class", None)
+    if filterset_class is None:
+        return False
+    return any(name in filterset_class.base_filters for name in request.query_params)
+
+
 def published_cases() -> QuerySet:
     return Case.objects.published()
 

@@ -7,6 +7,9 @@ however deep; follow ``next`` until it is null.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -43,16 +46,39 @@ class CheckedPageSize:
         return self.page_size if size is None else min(size, self.max_page_size)
 
 
+@dataclass
+class Head:
+    """The first rows of a paginated queryset, in the same order, from a cheaper query.
+
+    A broad search ranks only its best-known matches (``cases.search.backends``); pages within
+    them are read from that window instead of sorting every match. ``count``, when given, is
+    the total from elsewhere (the search index). A view offers one as ``request.paginated_head``.
+    """
+
+    queryset: QuerySet
+    count: Callable[[], int] | None = None
+
+    def slice(self, bottom: int, top: int, *, keys: bool = False) -> list | None:
+        """Rows (or keys) ``bottom:top``, or None when the head holds fewer."""
+        rows = self.queryset.values_list("pk", flat=True) if keys else self.queryset
+        found = list(rows[bottom:top])
+        return found if len(found) == top - bottom else None
+
+
 class KeysFirstPaginator(Paginator):
     """Pages by primary keys first, then loads just that page's rows (a "deferred join").
 
     One query fetches the first ``HEAD`` keys in order: when the filter matches no more than that
     (the usual filtered request), it is the count and the page at once, so the filter runs once.
     Otherwise ``COUNT(*)`` and an ``OFFSET`` over bare keys follow; a deep page then skips index
-    entries instead of joined, selected rows.
+    entries instead of joined, selected rows. A ``Head`` serves the pages it holds, and its count.
     """
 
     HEAD = 5000
+
+    def __init__(self, object_list, per_page, *args, head: Head | None = None, **kwargs) -> None:
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.known_head = head
 
     @cached_property
     def head(self) -> list:
@@ -60,6 +86,11 @@ class KeysFirstPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        if self.known_head is not None and self.known_head.count is not None:
+            return self.known_head.count()
+        if self.known_head is not None and "head" not in self.__dict__:
+            # The head served the page: count without ordering (ordered keys would rank every match).
+            return super().count
         if isinstance(self.object_list, QuerySet) and len(self.head) <= self.HEAD:
             return len(self.head)
         return super().count
@@ -67,15 +98,26 @@ class KeysFirstPaginator(Paginator):
     def page(self, number) -> Page:
         if not isinstance(self.object_list, QuerySet):
             return super().page(number)
+        keys = self._from_known_head(number)
+        if keys is None and self.known_head is not None:
+            self.head  # noqa: B018 (the ordered pass, then also the count when it is short)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        if top <= len(self.head):
-            keys = self.head[bottom:top]
-        else:
-            keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        if keys is None:
+            if top <= len(self.head):
+                keys = self.head[bottom:top]
+            else:
+                keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in _reload(self.object_list, keys)}
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
+
+    def _from_known_head(self, number) -> list | None:
+        """The page's keys when the known head holds the whole page, else None."""
+        if self.known_head is None or not str(number).isdigit() or int(number) < 1:
+            return None
+        bottom = (int(number) - 1) * self.per_page
+        return self.known_head.slice(bottom, bottom + self.per_page, keys=True)
 
 
 def _reload(queryset: QuerySet, keys: list) -> QuerySet:
@@ -94,6 +136,12 @@ class PageSizePagination(CheckedPageSize, PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def paginate_queryset(self, queryset, request, view=None):
+        head = getattr(request, "paginated_head", None)
+        if head is not None:
+            self.django_paginator_class = partial(self.django_paginator_class, head=head)
+        return super().paginate_queryset(queryset, request, view)
 
     def get_page_number(self, request, paginator):
         # A malformed page is a 400; a well-formed page past the end stays a 404 (DRF's answer).

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -21,22 +21,27 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api.errors import UnknownParameters
-from cases.api.pagination import PageSizePagination
+from cases.api.filters import names_a_filter
+from cases.api.pagination import Head, PageSizePagination
 from cases.models import Case, DocumentType, SearchDocument
+from cases.search.backends import BROAD_MATCHES, RANK_WINDOW
 from cases.search.query import MAX_QUERY_LENGTH, ParsedQuery, QueryError, parse
 from cases.search.service import (
     OBJECT_TYPES,
     facets,
-    filter_queryset,
     highlights_by_id,
     highlights_for,
-    search_documents,
+    searched_documents,
+    searched_queryset,
 )
 
 Q_HELP = (
     "Full-text search in Chinese or English. Every word is required; put a phrase in double quotes to "
     f"require it verbatim. Variants and traditional characters match (業委會 = 业委会 = 业主委员会). At most "
-    f"{MAX_QUERY_LENGTH} characters. Results are ordered by relevance unless `ordering` is given."
+    f"{MAX_QUERY_LENGTH} characters. Results are ordered by relevance unless `ordering` is given. On SQLite, "
+    f"a query matching more than {BROAD_MATCHES:,} records ranks its {RANK_WINDOW:,} newest matches and lists "
+    "the others after them (rank 0, by id); words found in more than that many records still narrow a query "
+    "with rarer words but do not weigh in its order."
 )
 LIST_Q_HELP = (
     Q_HELP + " Each row then also carries `highlights` (every match: field, index of the field, start and end "
@@ -73,11 +78,18 @@ class SearchFilterBackend(BaseFilterBackend):
         # The view's SearchHighlightsMixin highlights the page's rows with it.
         request.search_query = parsed
         public_only = getattr(view, "public_only", True)
-        searched = filter_queryset(queryset, parsed, public_only=public_only)
+        searched = searched_queryset(queryset, parsed, public_only=public_only)
         if request.query_params.get("ordering"):
             # The caller chose an order; keep it (the filterset applied it before us).
-            searched = searched.order_by(*queryset.query.order_by)
-        return searched
+            return searched.queryset.order_by(*queryset.query.order_by)
+        if searched.window is not None:
+            # The index's count is the result's only when nothing but visibility narrows it:
+            # the list views start from the public records of their type (``Model.objects.public()``,
+            # the rule the index's public flag follows), and no filter parameter was given.
+            whole_type = public_only and not names_a_filter(request, view)
+            count = searched.count_in_index if whole_type else None
+            request.paginated_head = Head(searched.window, count)
+        return searched.queryset
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         model = getattr(getattr(view, "queryset", None), "model", None)
@@ -114,12 +126,25 @@ class SearchHighlightsMixin:
 
 
 class CountedPaginator(Paginator):
-    """Django's paginator with the total already known (the facets counted it)."""
+    """Django's paginator with the total already known (the facets counted it); a broad
+    search's pages within its ranked window are read from the window (``Head``)."""
 
-    def __init__(self, object_list, per_page, *args, known_count: int | None = None, **kwargs) -> None:
+    def __init__(
+        self, object_list, per_page, *args, known_count: int | None = None, head: Head | None = None, **kwargs
+    ) -> None:
         super().__init__(object_list, per_page, *args, **kwargs)
         if known_count is not None:
             self.__dict__["count"] = known_count  # fills the cached_property
+        self.known_head = head
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        rows = self.known_head.slice(bottom, top) if self.known_head is not None else None
+        if rows is None:
+            return super().page(number)
+        return self._get_page(rows, number, self)
 
 
 class SearchPagination(PageSizePagination):
@@ -192,7 +217,10 @@ class SearchView(APIView):
             parsed = ParsedQuery(text="")
         else:
             parsed = parse_or_400(raw)
-            documents = search_documents(parsed, public_only=True)
+            searched = searched_documents(parsed, public_only=True)
+            documents = searched.queryset
+            if searched.window is not None:
+                request.paginated_head = Head(self.apply_filters(request, searched.window))
         documents = self.apply_filters(request, documents)
         facet_counts, total = facets(documents)
         paginator = self.pagination_class(known_count=total)

@@ -73,7 +73,11 @@ class ParsedQuery:
 
     def fts5(self) -> str:
         """An FTS5 MATCH expression: every token double-quoted, AND between terms."""
-        return self._render(lambda token: '"' + token.replace('"', '""') + '"', and_op=" AND ", or_op=" OR ")
+        return " AND ".join(self.fts5_terms())
+
+    def fts5_terms(self) -> list[str]:
+        """Each term's FTS5 expression on its own (``fts5()`` joins them with AND)."""
+        return self._render_terms(lambda token: '"' + token.replace('"', '""') + '"', and_op=" AND ", or_op=" OR ")
 
     def tsquery(self) -> str:
         """A ``to_tsquery('simple', …)`` expression: every lexeme single-quoted, & between terms."""
@@ -83,6 +87,9 @@ class ParsedQuery:
 
     def _render(self, quoted, *, and_op: str, or_op: str) -> str:
         """Each term as its whole-word token OR all its sub-tokens, the terms joined by AND."""
+        return and_op.join(self._render_terms(quoted, and_op=and_op, or_op=or_op))
+
+    def _render_terms(self, quoted, *, and_op: str, or_op: str) -> list[str]:
         parts = []
         for term in self.terms:
             all_of = and_op.join(quoted(token) for token in term.tokens)
@@ -90,7 +97,7 @@ class ParsedQuery:
                 parts.append(f"({quoted(term.token)}{or_op}({all_of}))" if term.tokens else quoted(term.token))
             else:
                 parts.append(f"({all_of})")
-        return and_op.join(parts)
+        return parts
 
 
 def _clean(raw: str) -> str:

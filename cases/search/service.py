@@ -12,7 +12,7 @@ from collections import Counter
 from django.db.models import Count, QuerySet
 
 from cases.models import DocumentType, SearchDocument
-from cases.search.backends import backend
+from cases.search.backends import Searched, backend
 from cases.search.documents import MODELS
 from cases.search.highlight import highlight
 from cases.search.query import ParsedQuery
@@ -28,9 +28,19 @@ def search_documents(
     queryset: QuerySet[SearchDocument] | None = None,
 ) -> QuerySet[SearchDocument]:
     """Documents matching ``parsed``, best first. Anonymous callers must keep ``public_only``."""
+    return searched_documents(parsed, public_only=public_only, types=types, queryset=queryset).queryset
+
+
+def searched_documents(
+    parsed: ParsedQuery,
+    *,
+    public_only: bool = True,
+    types: list[str] | None = None,
+    queryset: QuerySet[SearchDocument] | None = None,
+) -> Searched:
+    """``search_documents`` with the broad-query window (``backends.Searched``)."""
     documents = queryset if queryset is not None else SearchDocument.objects.all()
-    searched = backend().apply(documents, parsed, types=types or None, public_only=public_only)
-    return searched.order_by("-search_rank", "id")
+    return _ordered(backend().search(documents, parsed, types=types or None, public_only=public_only), "id")
 
 
 def filter_queryset(queryset: QuerySet, parsed: ParsedQuery, *, public_only: bool = True) -> QuerySet:
@@ -39,11 +49,24 @@ def filter_queryset(queryset: QuerySet, parsed: ParsedQuery, *, public_only: boo
     The queryset's own filters still apply; ``public_only`` also requires the record's document
     to be public, so a caller's mistake in visibility cannot leak drafts through search.
     """
+    return searched_queryset(queryset, parsed, public_only=public_only).queryset
+
+
+def searched_queryset(queryset: QuerySet, parsed: ParsedQuery, *, public_only: bool = True) -> Searched:
+    """``filter_queryset`` with the broad-query window (``backends.Searched``)."""
     object_type = OBJECT_TYPES.get(queryset.model)
     if object_type is None:
         raise TypeError(f"{queryset.model.__name__} is not indexed for search")
-    searched = backend().apply(queryset, parsed, object_type=object_type, public_only=public_only)
-    return searched.order_by("-search_rank", "pk")
+    return _ordered(backend().search(queryset, parsed, object_type=object_type, public_only=public_only), "pk")
+
+
+def _ordered(searched: Searched, key: str) -> Searched:
+    # The window is the head of the whole result in the same order: its rows rank above 0, the
+    # rows outside it rank 0.
+    searched.queryset = searched.queryset.order_by("-search_rank", key)
+    if searched.window is not None:
+        searched.window = searched.window.order_by("-search_rank", key)
+    return searched
 
 
 def facets(documents: QuerySet[SearchDocument]) -> tuple[dict[str, list[dict[str, object]]], int]:
