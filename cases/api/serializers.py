@@ -6,6 +6,8 @@ the end (see docs/api.md, "Stability").
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from rest_framework import serializers
 
 from cases.models import (
@@ -47,10 +49,29 @@ class IndicatorSerializer(serializers.ModelSerializer):
         fields = ["code", "name_zh", "name_en", "unit", "description"]
 
 
+class TemplateIdentityField(serializers.HyperlinkedIdentityField):
+    """A detail URL built from one ``reverse()`` per serializer (per request) instead of one per row.
+
+    ``reverse()`` walks the URL resolver each time, about 25 µs: half a millisecond on a page of 20.
+    """
+
+    PLACEHOLDER = "0placeholder0"
+
+    def get_url(self, obj, view_name, request, format):
+        if format is not None:
+            return super().get_url(obj, view_name, request, format)
+        if getattr(self, "_template", None) is None:
+            self._template = self.reverse(view_name, kwargs={self.lookup_url_kwarg: self.PLACEHOLDER}, request=request)
+        return self._template.replace(self.PLACEHOLDER, quote(str(getattr(obj, self.lookup_field)), safe=""))
+
+
 class CaseSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:case-detail", lookup_field="public_id")
+    url = TemplateIdentityField(view_name="api:case-detail", lookup_field="public_id")
     primary_locality = LocalityRefSerializer(read_only=True)
-    themes = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code", help_text="theme codes")
+    # Set on each row by CaseViewSet.prepare_rows.
+    themes = serializers.ListField(
+        child=serializers.CharField(), source="theme_codes", read_only=True, help_text="theme codes"
+    )
 
     class Meta:
         model = Case

@@ -8,6 +8,8 @@ To add a filter backend (e.g. full-text ``?q=``) to every resource, add it to
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -121,11 +123,27 @@ class PublicViewSet(SearchHighlightsMixin, viewsets.ReadOnlyModelViewSet):
             return self.stream_csv(self.filter_queryset(self.get_queryset()))
         return super().list(request, *args, **kwargs)
 
+    def paginate_queryset(self, queryset: QuerySet):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            self.prepare_rows(page)
+        return page
+
+    def prepare_rows(self, rows: list) -> None:
+        """Attach what the list serializer reads to a page or CSV chunk of rows (nothing by default)."""
+
+    def chunks(self, queryset: QuerySet) -> Iterator[list]:
+        """The queryset's rows in lists of CSV_CHUNK_ROWS, each prepared (``prepare_rows``)."""
+        rows = queryset.iterator(chunk_size=CSV_CHUNK_ROWS)
+        while chunk := list(islice(rows, CSV_CHUNK_ROWS)):
+            self.prepare_rows(chunk)
+            yield chunk
+
     def stream_csv(self, queryset: QuerySet) -> StreamingHttpResponse:
         """Every matching row, streamed in chunks: memory stays flat however many rows match."""
         serializer = self.get_serializer()
         columns = csv_columns(serializer)
-        rows = (serializer.to_representation(obj) for obj in queryset.iterator(chunk_size=CSV_CHUNK_ROWS))
+        rows = (serializer.to_representation(obj) for chunk in self.chunks(queryset) for obj in chunk)
         response = StreamingHttpResponse(csv_lines(columns, rows), content_type="text/csv; charset=utf-8")
         name = self.basename.replace("-", "_")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
@@ -183,10 +201,23 @@ class CaseViewSet(CaseWriteMixin, PublicViewSet):
             queryset = Case.objects.all()
         queryset = queryset.select_related("primary_locality")
         if self.action == "list":
-            # A list row shows theme codes only.
-            return queryset.prefetch_related(Prefetch("themes", queryset=Theme.objects.only("pk", "code")))
+            # Theme codes come from prepare_rows: one query, no prefetch machinery.
+            return queryset
         queryset = queryset.prefetch_related("themes")
         return self.with_details(queryset, public_facts=self.public_only or self.opens_published_case())
+
+    def prepare_rows(self, rows: list) -> None:
+        """``theme_codes`` on each case, sorted, for CaseSerializer.themes: one query for all rows.
+
+        A Prefetch of Theme objects cost a search page of 20 cases over a millisecond (model
+        instances, a related manager per row) to read one column.
+        """
+        codes: dict[int, list[str]] = {case.pk: [] for case in rows}
+        links = Case.themes.through.objects.filter(case_id__in=list(codes)).values_list("case_id", "theme__code")
+        for case_id, code in links.order_by("theme__code"):
+            codes[case_id].append(code)
+        for case in rows:
+            case.theme_codes = codes[case.pk]
 
     def opens_published_case(self) -> bool:
         """Whether the case named in the URL is published (or does not exist).
