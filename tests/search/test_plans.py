@@ -108,6 +108,9 @@ def test_the_cross_type_search_pages_through_the_window_in_order(records, client
         assert response.status_code == 200, response.content
         body = response.json()
         assert body["count"] == len(expected)
+        # The facets count the ranked window only, and say how much they counted.
+        assert body["facets_cover"] == 2
+        assert sum(facet["count"] for facet in body["facets"]["type"]) == 2
         seen.extend((row["type"], row["id"]) for row in body["results"])
     by_key = dict(Case.objects.values_list("pk", "public_id"))
     assert seen == [(kind, by_key[pk] if kind == DocumentType.CASE else pk) for kind, pk in expected]
@@ -122,3 +125,16 @@ def test_rare_and_common_words_rank_on_the_rare_and_find_what_both_find(records,
     assert "json_each" in str(searched.queryset.query)
     assert sorted(searched.queryset.values_list("pk", flat=True)) == sorted(exact)
     assert searched.window is None
+
+
+def test_facets_cover_every_match_below_the_threshold(records, client):
+    body = client.get("/api/v1/search/", {"q": "网格化"}).json()
+    assert body["facets_cover"] == body["count"] == len(records["published"])
+    assert sum(facet["count"] for facet in body["facets"]["type"]) == body["count"]
+
+
+def test_a_broad_search_of_one_type_counts_it_in_the_index(records, client, tiny_window):
+    body = client.get("/api/v1/search/", {"q": "网格化", "type": "case", "page_size": 50}).json()
+    assert body["count"] == len(records["published"]) == len(body["results"])
+    filtered = client.get("/api/v1/search/", {"q": "网格化", "prefecture": "5101", "page_size": 50}).json()
+    assert filtered["count"] == len(records["chengdu"]) == len(filtered["results"])
