@@ -96,10 +96,6 @@ class Backend:
         on them anyway, and a backend may use them to narrow its index scan."""
         raise NotImplementedError
 
-    def apply(self, queryset: QuerySet, parsed: ParsedQuery, **options) -> QuerySet:
-        """``queryset`` narrowed to matches, with a ``search_rank`` column; not yet ordered."""
-        return self.search(queryset, parsed, **options).queryset
-
     def search(
         self,
         queryset: QuerySet,
@@ -109,7 +105,8 @@ class Backend:
         types: list[str] | None = None,
         public_only: bool = False,
     ) -> Searched:
-        """``apply``, with the broad-query shortcuts the paginators use (see ``Searched``).
+        """``queryset`` narrowed to matches, with a ``search_rank`` column, not yet ordered, and
+        the broad-query shortcuts the paginators use (see ``Searched``).
 
         ``public_only`` also keeps only public documents; ``types`` only documents of these types.
         """
