@@ -158,3 +158,26 @@ def test_evidence_supports_exactly_one_fact(tree):
             locality=tree["changcheng"],
             organisation=factories.organisation(),
         )
+
+
+def test_intertitles_must_occur_in_the_text_in_order(db):
+    source = factories.source(text="第一节标题\n正文一。\n第二节标题\n正文二。")
+    source.intertitles = ["第一节标题", "第二节标题"]
+    source.full_clean()
+    assert [title for _, _, title in source.intertitle_spans()] == ["第一节标题", "第二节标题"]
+    source.intertitles = ["第二节标题", "第一节标题"]
+    with pytest.raises(ValidationError, match="after the intertitle before it"):
+        source.full_clean()
+    source.intertitles = ["第三节标题"]
+    with pytest.raises(ValidationError, match="does not occur in the text"):
+        source.full_clean()
+    source.intertitles = "第一节标题"
+    with pytest.raises(ValidationError, match="a list of non-empty strings"):
+        source.full_clean()
+
+
+def test_an_organisation_cannot_be_its_own_predecessor(db):
+    organisation = Organisation.objects.create(name="联村党委", kind=OrganisationKind.PARTY_COMMITTEE)
+    organisation.predecessor = organisation
+    with pytest.raises(IntegrityError), transaction.atomic():
+        organisation.save()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cases.models.actors import PARTY_KINDS, Organisation, OrganisationKind, Person, Position
+from cases.models.actors import PARTY_KINDS, NameBasis, Organisation, OrganisationKind, Person, Position
 from cases.models.cases import Case, CaseOrganisation, Status
 from cases.models.dates import DatePrecision
 from cases.models.facts import (
@@ -38,6 +38,7 @@ __all__ = [
     "Locality",
     "LocalityAlias",
     "Metric",
+    "NameBasis",
     "Organisation",
     "OrganisationKind",
     "ParticipantRole",

@@ -50,8 +50,24 @@ class OrganisationQuerySet(OrganisationVisibility, models.QuerySet):
         return self.filter(kind__in=PARTY_KINDS)
 
 
+class NameBasis(models.TextChoices):
+    """How the source gives an organisation's name: the curated name may say more than the page."""
+
+    PRINTED = "printed", "原文 as printed"
+    COMPLETED = "completed", "补全 completed: a short or contextual form is printed (中办, 小区党支部)"
+    INFERRED = "inferred", "推断 inferred: the body is not named (its cadres are; 本报 for 人民日报)"
+
+
 class Organisation(models.Model):
     name = models.CharField("名称 name", max_length=200, db_index=True, help_text="as printed, or its full form")
+    name_basis = models.CharField(
+        "名称依据 name basis",
+        max_length=10,
+        choices=NameBasis.choices,
+        default=NameBasis.PRINTED,
+        help_text="whether the sources print this name, a short form of it, or not at all; the description "
+        "says what was printed",
+    )
     name_en = models.CharField("English name", max_length=300, blank=True)
     aliases = models.JSONField("别名 aliases", default=list, blank=True, help_text="other names, e.g. 国办")
     kind = models.CharField("类型 kind", max_length=32, choices=OrganisationKind.choices)
@@ -72,6 +88,15 @@ class Organisation(models.Model):
         related_name="children",
         help_text="e.g. a branch's general branch, a firm's Party general branch → the firm",
     )
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name="前身 predecessor",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="successors",
+        help_text="the body this one grew out of or replaced (鲁村镇联村党委 → 沂源乡村振兴党建共同体)",
+    )
     founded_date = date_field("成立 founded")
     founded_precision = precision_field("成立 founded")
     founded_text = date_text_field("成立 founded")
@@ -89,6 +114,9 @@ class Organisation(models.Model):
         constraints = [
             fuzzy_date_constraint("founded", "organisation"),
             models.CheckConstraint(condition=~models.Q(name=""), name="organisation_name_not_empty"),
+            models.CheckConstraint(
+                condition=~models.Q(predecessor=models.F("pk")), name="organisation_not_its_own_predecessor"
+            ),
         ]
 
     def __str__(self) -> str:

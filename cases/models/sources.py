@@ -77,6 +77,12 @@ class Source(models.Model):
     editorial_note = models.TextField(
         "编辑说明 editorial note", blank=True, help_text="printing slips kept as printed, cuts, doubts"
     )
+    intertitles = models.JSONField(
+        "小标题 intertitles",
+        default=list,
+        blank=True,
+        help_text="the subheadings printed inside the text, in order, each exactly as it occurs in the text",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -98,6 +104,32 @@ class Source(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.content_hash = content_hash(self.text)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        self.check_intertitles()
+
+    def check_intertitles(self) -> None:
+        """Every intertitle is a string found in the text, after the one before it."""
+        if not isinstance(self.intertitles, list) or not all(isinstance(t, str) and t for t in self.intertitles):
+            raise ValidationError({"intertitles": "a list of non-empty strings, each as printed in the text"})
+        position = 0
+        for intertitle in self.intertitles:
+            found = self.text.find(intertitle, position)
+            if found < 0:
+                where = "in the text" if self.text.find(intertitle) < 0 else "after the intertitle before it"
+                raise ValidationError({"intertitles": f"intertitle {intertitle!r} does not occur {where}"})
+            position = found + len(intertitle)
+
+    def intertitle_spans(self) -> list[tuple[int, int, str]]:
+        """(start, end, intertitle) in the text, in order."""
+        spans, position = [], 0
+        for intertitle in self.intertitles:
+            start = self.text.find(intertitle, position)
+            if start >= 0:
+                spans.append((start, start + len(intertitle), intertitle))
+                position = start + len(intertitle)
+        return spans
 
     def locate(self, quote: str, occurrence: int = 1) -> tuple[int, int]:
         """Offsets of the ``occurrence``-th appearance of ``quote`` in the text, or a ValidationError."""
