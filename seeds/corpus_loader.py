@@ -31,6 +31,7 @@ from cases.models import (
     Locality,
     LocalityAlias,
     Metric,
+    NameBasis,
     Organisation,
     OrganisationKind,
     ParticipantRole,
@@ -92,8 +93,12 @@ class CorpusLoader(RecordWriter):
             self._source(record, document)
         for record in self._parents_first(records(self.file, "localities", data.get("localities")), "parent"):
             self._locality(record)
-        for record in self._parents_first(records(self.file, "organisations", data.get("organisations")), "parent"):
+        organisations = self._parents_first(records(self.file, "organisations", data.get("organisations")), "parent")
+        for record in organisations:
             self._organisation(record)
+        for record in organisations:
+            # Once every organisation exists: a predecessor may come later in the file.
+            self._predecessor(record)
         for record in records(self.file, "people", data.get("people")):
             self._person(record)
         for record in records(self.file, "sources", data.get("sources")):
@@ -146,7 +151,7 @@ class CorpusLoader(RecordWriter):
         record.check_keys(
             [
                 "key", "kind", "outlet", "column", "kicker", "headline", "subheadline", "publication", "page",
-                "url", "excerpt", "is_truncated", "editorial_note", "credits",
+                "url", "excerpt", "is_truncated", "editorial_note", "intertitles", "credits",
             ],
             required=["key", "kind", "headline", "excerpt"],
         )  # fmt: skip
@@ -178,6 +183,7 @@ class CorpusLoader(RecordWriter):
             "text": document.text[start:end],
             "is_truncated": record.bool("is_truncated"),
             "editorial_note": record.str("editorial_note"),
+            "intertitles": [str(intertitle) for intertitle in record.list("intertitles")],
         }
         key = record.str("key")
         natural = {"content_hash": content_hash(fields["text"])}
@@ -207,12 +213,16 @@ class CorpusLoader(RecordWriter):
 
     def _organisation(self, record: Record) -> None:
         record.check_keys(
-            ["key", "name", "name_en", "kind", "locality", "parent", "aliases", "founded", "description", "evidence"],
+            [
+                "key", "name", "name_basis", "name_en", "kind", "locality", "parent", "predecessor", "aliases",
+                "founded", "description", "evidence",
+            ],
             required=["key", "name", "kind"],
-        )
+        )  # fmt: skip
         founded = record.fuzzy_date("founded")
         fields = {
             "name": record.str("name"),
+            "name_basis": record.choice("name_basis", NameBasis, default=NameBasis.PRINTED),
             "name_en": record.str("name_en"),
             "kind": record.choice("kind", OrganisationKind),
             "locality": self._locality_ref(record, "locality", record.data.get("locality")),
@@ -226,6 +236,16 @@ class CorpusLoader(RecordWriter):
         key = record.str("key")
         self.organisations[key] = self._upsert(record, Organisation, key, fields)
         self._evidence(record, organisation=self.organisations[key])
+
+    def _predecessor(self, record: Record) -> None:
+        organisation = self.organisations[record.str("key")]
+        predecessor = self._ref(record, "predecessor", self.organisations, "organisation")
+        if predecessor is not None and predecessor.pk == organisation.pk:
+            raise record.error("an organisation cannot be its own predecessor", "predecessor")
+        if organisation.predecessor_id != (predecessor.pk if predecessor else None):
+            organisation.predecessor = predecessor
+            organisation.save(update_fields=["predecessor", "updated_at"])
+            self.counts["organisation predecessors updated"] += 1
 
     def _person(self, record: Record) -> None:
         record.check_keys(["key", "name", "name_en", "note", "evidence"], required=["key", "name"])

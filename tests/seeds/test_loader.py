@@ -125,6 +125,26 @@ def test_an_edited_record_is_updated_in_place(db, tmp_path, tiny_gazetteer):
     assert Person.objects.count() == 1
 
 
+def test_intertitles_name_bases_and_predecessors_load(db, tmp_path, tiny_gazetteer):
+    sources = yaml.safe_load(tiny_corpus(tmp_path).read_text())["sources"]
+    sources[0]["intertitles"] = ["社区党委书记代蕊婷坦言"]
+    organisations = [
+        {"key": "committee", "name": "长城社区党委", "kind": "party_committee", "name_basis": "completed",
+         "predecessor": "old-committee"},
+        {"key": "old-committee", "name": "长城居委会党支部", "kind": "party_branch", "name_basis": "inferred"},
+    ]  # fmt: skip
+    corpus = tiny_corpus(tmp_path, sources=sources, organisations=organisations)
+    load_all(gazetteer=tiny_gazetteer, corpus=[corpus], progress=False)
+    committee = Organisation.objects.get(name="长城社区党委")
+    assert committee.name_basis == "completed"
+    assert committee.predecessor.name == "长城居委会党支部"
+    assert committee.predecessor.name_basis == "inferred"
+    source = Source.objects.get()
+    assert [source.text[start:end] for start, end, _ in source.intertitle_spans()] == ["社区党委书记代蕊婷坦言"]
+    summary = load_all(gazetteer=tiny_gazetteer, corpus=[corpus], progress=False)
+    assert not summary.changed
+
+
 def broken(tmp_path: Path, case: str) -> Path:
     """Corpus files each broken in one way (the bad-input list of the foundation issue)."""
     good = yaml.safe_load(tiny_corpus(tmp_path).read_text())
@@ -150,6 +170,14 @@ def broken(tmp_path: Path, case: str) -> Path:
         good["people"][0]["nickname"] = "小代"
     elif case == "bad date":
         good["organisations"][0]["founded"] = {"date": "2018-13"}
+    elif case == "intertitle not in text":
+        good["sources"][0]["intertitles"] = ["物业建起党组织"]
+    elif case == "unknown name basis":
+        good["organisations"][0]["name_basis"] = "guessed"
+    elif case == "own predecessor":
+        good["organisations"][0]["predecessor"] = "committee"
+    elif case == "unknown predecessor":
+        good["organisations"][0]["predecessor"] = "nobody"
     path = tmp_path / f"{case.replace(' ', '_')}.yaml"
     path.write_text(yaml.safe_dump(good, allow_unicode=True), encoding="utf-8")
     return path
@@ -169,6 +197,10 @@ def broken(tmp_path: Path, case: str) -> Path:
         ("unknown kind", "organisations[0] (key=committee)", "kind", "secret_society"),
         ("unknown field", "people[0] (key=dai)", "", "nickname"),
         ("bad date", "organisations[0] (key=committee)", "founded", "2018-13"),
+        ("intertitle not in text", "sources[0] (key=report)", "intertitles", "'物业建起党组织' does not occur"),
+        ("unknown name basis", "organisations[0] (key=committee)", "name_basis", "'guessed' is not one of"),
+        ("own predecessor", "organisations[0] (key=committee)", "predecessor", "its own predecessor"),
+        ("unknown predecessor", "organisations[0] (key=committee)", "predecessor", "unknown organisation key"),
     ],
 )
 def test_bad_input_names_the_record_and_field_and_loads_nothing(
@@ -283,6 +315,23 @@ class TestFullSeedLoad:
         kinds = sorted(Source.objects.values_list("kind", flat=True))
         assert kinds == ["commentary", "photo_caption", "photo_caption", "report", "report", "report"]
         assert Source.objects.filter(is_truncated=True).count() == 1
+
+    def test_the_page_keeps_its_intertitles_predecessor_and_name_bases(self, seeded, db):
+        report = Source.objects.get(headline="改善社区治理 优化社区服务")
+        assert report.intertitles == [
+            "物业建起党组织,大事小情有看落",
+            "党组织联建,居民参与治理",
+            "凝聚力量,抗疫更有信心",
+        ]
+        community = Organisation.objects.get(name="沂源乡村振兴党建共同体")
+        assert community.predecessor.name == "鲁村镇联村党委"
+        assert Organisation.objects.get(name="淳安县纪委监委").name_basis == "inferred"
+        assert Organisation.objects.get(name="汇厦少城琴台府小区党支部").name_basis == "completed"
+        assert Organisation.objects.get(name="长城社区党委").name_basis == "printed"
+        # Every organisation said to be printed is printed on the page.
+        page = report.document.text
+        for name in Organisation.objects.filter(name_basis="printed").values_list("name", flat=True):
+            assert name in page, name
 
     def test_a_second_full_load_changes_nothing(self, seeded, db):
         summary = load_all(progress=False)
