@@ -59,11 +59,26 @@ class OrganisationAdmin(SearchIndexAdminMixin, AliasSearchMixin, ImportExportHis
     resource_classes = [OrganisationResource]
     list_display = ["name", "kind", "locality", "parent"]
     list_select_related = ["locality", "parent"]
-    list_filter = ["kind", region_filter("locality")]
+    list_filter = ["kind", "name_basis", region_filter("locality")]
     search_fields = ["name", "name_en"]
-    autocomplete_fields = ["locality", "parent"]
+    autocomplete_fields = ["locality", "parent", "predecessor"]
     fieldsets = [
-        (None, {"fields": ["name", "name_en", "aliases", "kind", "locality", "parent", "description"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "name_basis",
+                    "name_en",
+                    "aliases",
+                    "kind",
+                    "locality",
+                    "parent",
+                    "predecessor",
+                    "description",
+                ]
+            },
+        ),
         ("成立 Founded", {"fields": ["founded_date", "founded_precision", "founded_text"]}),
     ]
     inlines = [OrganisationPositionInline]

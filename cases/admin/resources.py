@@ -240,6 +240,9 @@ class OrganisationResource(GuardedResource):
     aliases = fields.Field(attribute="aliases", column_name="aliases", widget=AliasesWidget())
     locality = fields.Field(attribute="locality", column_name="locality", widget=LocalityWidget("locality"))
     parent = fields.Field(attribute="parent", column_name="parent", widget=RefWidget(Organisation, "pk", "parent"))
+    predecessor = fields.Field(
+        attribute="predecessor", column_name="predecessor", widget=RefWidget(Organisation, "pk", "predecessor")
+    )
 
     class Meta:
         model = Organisation
@@ -255,13 +258,15 @@ class OrganisationResource(GuardedResource):
             "founded_precision",
             "founded_text",
             "description",
+            "name_basis",
+            "predecessor",
         ]
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
 
     def get_queryset(self):
-        return Organisation.objects.select_related("locality", "parent")
+        return Organisation.objects.select_related("locality", "parent", "predecessor")
 
 
 class LocalityResource(GuardedResource):

@@ -37,7 +37,7 @@ class SourceAdmin(SearchIndexAdminMixin, HistoryAdmin):
     fieldsets = [
         (None, {"fields": ["outlet", "column", "kicker", "headline", "subheadline", "kind", "page", "url"]}),
         ("发表 Published", {"fields": ["publication_date", "publication_precision", "publication_text"]}),
-        ("全文 Text", {"fields": ["text", "is_truncated", "editorial_note"]}),
+        ("全文 Text", {"fields": ["text", "intertitles", "is_truncated", "editorial_note"]}),
         ("来自 Cut from", {"fields": ["document", "document_start", "document_end", "content_hash"]}),
     ]
     inlines = [SourceCreditInline]

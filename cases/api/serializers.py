@@ -97,6 +97,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
     parent = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text="the parent organisation's id"
     )
+    predecessor = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="the id of the organisation this one grew out of or replaced"
+    )
 
     class Meta:
         model = Organisation
@@ -111,6 +114,8 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "founded_date",
             "founded_precision",
             "founded_text",
+            "name_basis",
+            "predecessor",
         ]
 
 
@@ -165,6 +170,7 @@ class SourceSerializer(serializers.ModelSerializer):
             "url",
             "byline",
             "is_truncated",
+            "intertitles",
         ]
 
     def get_byline(self, obj: Source) -> str:

@@ -102,3 +102,19 @@ def test_stats_group_by_region_theme_kind_and_year(seeded, client):
     yiyuan_metrics = client.get("/api/v1/metrics/", {"case": "yiyuan-party-building-communities"}).json()["count"]
     metric_rows = [row for row in stats["metrics"]["by_indicator_and_region"] if row["code"] == "370323"]
     assert sum(row["count"] for row in metric_rows) == yiyuan_metrics
+
+
+def test_the_page_structure_reaches_the_api(seeded, client):
+    organisations = client.get("/api/v1/organisations/", {"page_size": 200}).json()["results"]
+    by_name = {row["name"]: row for row in organisations}
+    community = by_name["沂源乡村振兴党建共同体"]
+    assert community["predecessor"] == by_name["鲁村镇联村党委"]["id"]
+    assert community["name_basis"] == "printed"
+    assert by_name["淳安县纪委监委"]["name_basis"] == "inferred"
+    sources = client.get("/api/v1/sources/", {"page_size": 200}).json()["results"]
+    report = next(row for row in sources if row["headline"] == "改善社区治理 优化社区服务")
+    assert report["intertitles"] == [
+        "物业建起党组织,大事小情有看落",
+        "党组织联建,居民参与治理",
+        "凝聚力量,抗疫更有信心",
+    ]
