@@ -22,7 +22,7 @@ run: venv
 	DEBUG=1 $(PY) manage.py load_seeds
 	DEBUG=1 $(PY) manage.py reindex --no-progress
 	DEBUG=1 $(PY) manage.py ensure_local_admin
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 $(PY) manage.py serve $(HOST):$(PORT)
 
 ## test: the whole suite on SQLite
 test: venv
