@@ -58,7 +58,11 @@ def run(*, cases: int = 0, quick: bool = False, articles: int | None = None) -> 
 
 
 if __name__ == "__main__":
+    import sys
+
     import django
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.settings")
     django.setup()
