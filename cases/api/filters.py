@@ -63,7 +63,9 @@ class RegionField(forms.CharField):
         try:
             return resolve_region(value)
         except RegionNotFound as error:
-            raise forms.ValidationError(str(error)) from None
+            # The message quotes user input: as a parameter, never as the format string that
+            # django-filter applies its parameters to ("region=%" raised a TypeError).
+            raise forms.ValidationError("%(message)s", params={"message": str(error)}) from None
 
 
 class StrictBooleanField(forms.Field):
@@ -77,7 +79,9 @@ class StrictBooleanField(forms.Field):
         try:
             return self.values[str(value).strip().lower()]
         except KeyError:
-            raise forms.ValidationError(f"{value!r} is not a boolean: use true or false") from None
+            raise forms.ValidationError(
+                "%(value)r is not a boolean: use true or false", params={"value": value}
+            ) from None
 
 
 @extend_schema_field(OpenApiTypes.BOOL)

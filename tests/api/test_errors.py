@@ -134,3 +134,14 @@ def test_a_page_past_the_end_is_a_404(world, client):
 def test_framework_messages_are_in_english_like_ours(world, client):
     error = assert_error_shape(client.get("/api/v1/cases/", {"page": "999"}), 404)
     assert error["message"].isascii(), error["message"]
+
+
+@pytest.mark.parametrize(
+    ("params", "quoted"),
+    [({"region": "%"}, "%"), ({"region": "50%s"}, "50%s"), ({"has_metrics": "100%"}, "100%")],
+)
+def test_percent_signs_in_values_are_quoted_not_formatted(world, client, params, quoted):
+    # django-filter formats messages with their parameters; input in the message itself was a 500.
+    error = assert_error_shape(client.get("/api/v1/cases/", params), 400)
+    (field,) = params
+    assert quoted in " ".join(error["fields"][field])
