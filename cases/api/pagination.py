@@ -48,21 +48,35 @@ class CheckedPageSize:
 
 @dataclass
 class Head:
-    """The first rows of a paginated queryset, in the same order, from a cheaper query.
+    """A cheaper way to page through a queryset whose order is "a ranked head, then the rest by key".
 
-    A broad search ranks only its best-known matches (``cases.search.backends``); pages within
-    them are read from that window instead of sorting every match. ``count``, when given, is
-    the total from elsewhere (the search index). A view offers one as ``request.paginated_head``.
+    A broad search ranks only its newest matches (``cases.search.backends``): ``queryset`` holds
+    those rows in order, every other row follows by primary key. Pages are read from the head,
+    then from ``rest`` (every row, in any order, shaped for the caller's filters to lead), so no
+    page sorts every match. ``count`` is the total. A view offers one as ``request.paginated_head``.
     """
 
     queryset: QuerySet
-    count: Callable[[], int] | None = None
+    count: Callable[[], int]
+    rest: QuerySet
 
-    def slice(self, bottom: int, top: int, *, keys: bool = False) -> list | None:
-        """Rows (or keys) ``bottom:top``, or None when the head holds fewer."""
-        rows = self.queryset.values_list("pk", flat=True) if keys else self.queryset
-        found = list(rows[bottom:top])
-        return found if len(found) == top - bottom else None
+    @cached_property
+    def keys(self) -> list:
+        """The head's keys in order (at most the search's RANK_WINDOW)."""
+        return list(self.queryset.values_list("pk", flat=True))
+
+    def tail(self, bottom: int, top: int) -> QuerySet:
+        """Rows ``bottom:top`` of those after the head, by key."""
+        offset = len(self.keys)
+        return self.rest.exclude(pk__in=self.keys).order_by("pk")[max(0, bottom - offset) : max(0, top - offset)]
+
+    def page_keys(self, bottom: int, top: int) -> list:
+        return self.keys[bottom:top] + list(self.tail(bottom, top).values_list("pk", flat=True))
+
+    def page_rows(self, bottom: int, top: int) -> list:
+        chosen = self.keys[bottom:top]
+        rows = {row.pk: row for row in self.queryset.filter(pk__in=chosen)} if chosen else {}
+        return [rows[key] for key in chosen if key in rows] + list(self.tail(bottom, top))
 
 
 class KeysFirstPaginator(Paginator):
@@ -71,7 +85,7 @@ class KeysFirstPaginator(Paginator):
     One query fetches the first ``HEAD`` keys in order: when the filter matches no more than that
     (the usual filtered request), it is the count and the page at once, so the filter runs once.
     Otherwise ``COUNT(*)`` and an ``OFFSET`` over bare keys follow; a deep page then skips index
-    entries instead of joined, selected rows. A ``Head`` serves the pages it holds, and its count.
+    entries instead of joined, selected rows. Given a ``Head``, its keys and count serve instead.
     """
 
     HEAD = 5000
@@ -86,11 +100,8 @@ class KeysFirstPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        if self.known_head is not None and self.known_head.count is not None:
+        if self.known_head is not None:
             return self.known_head.count()
-        if self.known_head is not None and "head" not in self.__dict__:
-            # The head served the page: count without ordering (ordered keys would rank every match).
-            return super().count
         if isinstance(self.object_list, QuerySet) and len(self.head) <= self.HEAD:
             return len(self.head)
         return super().count
@@ -98,26 +109,17 @@ class KeysFirstPaginator(Paginator):
     def page(self, number) -> Page:
         if not isinstance(self.object_list, QuerySet):
             return super().page(number)
-        keys = self._from_known_head(number)
-        if keys is None and self.known_head is not None:
-            self.head  # noqa: B018 (the ordered pass, then also the count when it is short)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        if keys is None:
-            if top <= len(self.head):
-                keys = self.head[bottom:top]
-            else:
-                keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        if self.known_head is not None:
+            keys = self.known_head.page_keys(bottom, top)
+        elif top <= len(self.head):
+            keys = self.head[bottom:top]
+        else:
+            keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in _reload(self.object_list, keys)}
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
-
-    def _from_known_head(self, number) -> list | None:
-        """The page's keys when the known head holds the whole page, else None."""
-        if self.known_head is None or not str(number).isdigit() or int(number) < 1:
-            return None
-        bottom = (int(number) - 1) * self.per_page
-        return self.known_head.slice(bottom, bottom + self.per_page, keys=True)
 
 
 def _reload(queryset: QuerySet, keys: list) -> QuerySet:

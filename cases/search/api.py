@@ -87,8 +87,8 @@ class SearchFilterBackend(BaseFilterBackend):
             # the list views start from the public records of their type (``Model.objects.public()``,
             # the rule the index's public flag follows), and no filter parameter was given.
             whole_type = public_only and not names_a_filter(request, view)
-            count = searched.count_in_index if whole_type else None
-            request.paginated_head = Head(searched.window, count)
+            count = searched.count_in_index if whole_type else searched.counting.count
+            request.paginated_head = Head(searched.window, count, searched.counting)
         return searched.queryset
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
@@ -127,7 +127,7 @@ class SearchHighlightsMixin:
 
 class CountedPaginator(Paginator):
     """Django's paginator with the total already known (the facets counted it); a broad
-    search's pages within its ranked window are read from the window (``Head``)."""
+    search's pages are read from its ranked window and the rest (``Head``)."""
 
     def __init__(
         self, object_list, per_page, *args, known_count: int | None = None, head: Head | None = None, **kwargs
@@ -141,10 +141,9 @@ class CountedPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        rows = self.known_head.slice(bottom, top) if self.known_head is not None else None
-        if rows is None:
+        if self.known_head is None:
             return super().page(number)
-        return self._get_page(rows, number, self)
+        return self._get_page(self.known_head.page_rows(bottom, top), number, self)
 
 
 class SearchPagination(PageSizePagination):
@@ -218,7 +217,7 @@ class SearchView(APIView):
         if unknown:
             raise UnknownParameters(unknown, sorted(allowed))
         raw = request.query_params.get("q", "")
-        window = count_in_index = None
+        window = counting = count_in_index = None
         if not raw.strip():
             # Nothing asked, nothing found: an empty page, like a search box before typing.
             documents = SearchDocument.objects.none()
@@ -229,7 +228,7 @@ class SearchView(APIView):
             object_type = request.query_params.get("type")
             types = [object_type] if object_type in DocumentType.values else None
             searched = searched_documents(parsed, public_only=True, types=types)
-            documents, window = searched.queryset, searched.window
+            documents, window, counting = searched.queryset, searched.window, searched.counting
             if not (set(request.query_params) & {"province", "prefecture", "theme"}):
                 count_in_index = searched.count_in_index
         documents = self.apply_filters(request, documents)
@@ -239,10 +238,10 @@ class SearchView(APIView):
         else:
             # A broad query (SQLite): grouping every match costs a pass over the wide document
             # rows (400 ms for 物业), so the facets count the ranked window, and say so.
-            window = self.apply_filters(request, window)
-            request.paginated_head = Head(window)
+            window, counting = self.apply_filters(request, window), self.apply_filters(request, counting)
             facet_counts, covered = facets(window)
-            total = count_in_index() if count_in_index is not None else documents.order_by().count()
+            total = count_in_index() if count_in_index is not None else counting.count()
+            request.paginated_head = Head(window, lambda: total, counting)
         paginator = self.pagination_class(known_count=total)
         page = paginator.paginate_queryset(documents, request, view=self)
         response = paginator.get_paginated_response(self.results(request, page, parsed))

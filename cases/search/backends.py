@@ -70,6 +70,7 @@ class Plan:
     rank_sql: str
     rank_params: list[object] = field(default_factory=list)
     window: Plan | None = None
+    counting: Plan | None = None
     count_in_index: Callable[[], int] | None = None
 
 
@@ -79,12 +80,15 @@ class Searched:
 
     ``queryset``: every match, best first; the truth for every consumer. ``window``: for a broad
     query, the ranked head of the same queryset (same rows, same order), cheap to page through;
+    ``counting``: the same rows as ``queryset``, shaped for ``count()`` when the caller's own
+    filters narrow a broad query (they drive, the matches are a set to probe).
     ``count_in_index``: the number of matches, counted in the index, valid only when the
     caller's queryset is exactly the (public) records of its type.
     """
 
     queryset: QuerySet
     window: QuerySet | None = None
+    counting: QuerySet | None = None
     count_in_index: Callable[[], int] | None = None
 
 
@@ -114,12 +118,10 @@ class Backend:
             types = [object_type]
         plan = self.plan(parsed, types=types, public_only=public_only)
         searched = self._narrow(queryset, plan, parsed, object_type=object_type, types=types, public_only=public_only)
-        window = None
-        if plan.window is not None:
-            window = self._narrow(
-                queryset, plan.window, parsed, object_type=object_type, types=types, public_only=public_only
-            )
-        return Searched(searched, window, plan.count_in_index)
+        options = {"object_type": object_type, "types": types, "public_only": public_only}
+        window = self._narrow(queryset, plan.window, parsed, **options) if plan.window else None
+        counting = self._narrow(queryset, plan.counting, parsed, **options) if plan.counting else None
+        return Searched(searched, window, counting, plan.count_in_index)
 
     def _narrow(self, queryset, plan: Plan, parsed, *, object_type, types, public_only) -> QuerySet:
         tables, where, params, rank_sql = list(plan.tables), list(plan.where), list(plan.params), plan.rank_sql
@@ -238,6 +240,15 @@ class SQLiteBackend(Backend):
         plan.rank_sql = f"CASE WHEN {in_window} THEN {plan.rank_sql} ELSE 0 END"
         plan.rank_params = [low, high]
         plan.window = self._plan(expression, where=[in_window], params=[low, high])
+        # The unary + keeps SQLite from driving the count from the 70k matches: the caller's
+        # filters (a region: a few thousand cases) lead, each probing the matches' rowid set,
+        # built once. 物业 in province 51: 26 ms instead of 54.
+        plan.counting = Plan(
+            tables=[],
+            where=[f"+{DOCUMENT_TABLE}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"],
+            params=[filtered],
+            rank_sql="0",
+        )
         plan.count_in_index = count_in_index
         return plan
 
