@@ -95,7 +95,9 @@ def _service(parsed) -> Callable[[], object]:
 
     def run() -> object:
         searched = searched_queryset(Case.objects.published(), parsed)
-        head = Head(searched.window, searched.count_in_index) if searched.window is not None else None
+        head = None
+        if searched.window is not None:
+            head = Head(searched.window, searched.count_in_index, searched.counting)
         paginator = KeysFirstPaginator(searched.queryset, 20, head=head)
         return paginator.page(1).object_list, paginator.count
 
