@@ -71,19 +71,15 @@ class Head:
         return self.rest.exclude(pk__in=self.keys).order_by("pk")[max(0, bottom - offset) : max(0, top - offset)]
 
     def page_keys(self, bottom: int, top: int) -> list:
-        # Page 1 of 物业: 20 keys from the window, not all 2,000 of them.
+        # Page 1 of 物业 reads 20 keys from the head; only a page past its end needs the rest.
         found = list(self.queryset.values_list("pk", flat=True)[bottom:top])
-        if len(found) == top - bottom:
-            return found
-        return self.keys[bottom:top] + list(self.tail(bottom, top).values_list("pk", flat=True))
+        return (
+            found if len(found) == top - bottom else found + list(self.tail(bottom, top).values_list("pk", flat=True))
+        )
 
     def page_rows(self, bottom: int, top: int) -> list:
         found = list(self.queryset[bottom:top])
-        if len(found) == top - bottom:
-            return found
-        chosen = self.keys[bottom:top]
-        rows = {row.pk: row for row in self.queryset.filter(pk__in=chosen)} if chosen else {}
-        return [rows[key] for key in chosen if key in rows] + list(self.tail(bottom, top))
+        return found if len(found) == top - bottom else found + list(self.tail(bottom, top))
 
 
 class KeysFirstPaginator(Paginator):

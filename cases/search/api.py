@@ -138,11 +138,11 @@ class CountedPaginator(Paginator):
         self.known_head = head
 
     def page(self, number) -> Page:
+        if self.known_head is None:
+            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        if self.known_head is None:
-            return super().page(number)
         return self._get_page(self.known_head.page_rows(bottom, top), number, self)
 
 
@@ -229,7 +229,7 @@ class SearchView(APIView):
             types = [object_type] if object_type in DocumentType.values else None
             searched = searched_documents(parsed, public_only=True, types=types)
             documents, window, counting = searched.queryset, searched.window, searched.counting
-            if not (set(request.query_params) & {"province", "prefecture", "theme"}):
+            if not (set(request.query_params) & (self.filters - {"type"})):
                 count_in_index = searched.count_in_index
         documents = self.apply_filters(request, documents)
         if window is None:

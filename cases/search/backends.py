@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import connection
 from django.db.models import Model, QuerySet
@@ -229,11 +230,6 @@ class SQLiteBackend(Backend):
             # Drafts or other types made it selective after all: rank everything.
             return self._plan(filtered)
 
-        def count_in_index() -> int:
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [filtered])
-                return cursor.fetchone()[0]
-
         in_window = f"{FTS_TABLE}.rowid BETWEEN %s AND %s"
         plan = self._plan(filtered)
         # CASE evaluates bm25 only for rows inside the window.
@@ -249,8 +245,15 @@ class SQLiteBackend(Backend):
             params=[filtered],
             rank_sql="0",
         )
-        plan.count_in_index = count_in_index
+        plan.count_in_index = partial(self._count, filtered)
         return plan
+
+    @staticmethod
+    def _count(expression: str) -> int:
+        """Every document matching ``expression``, counted inside FTS5."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression])
+            return cursor.fetchone()[0]
 
     @staticmethod
     def _probe(expression: str, terms: list[str], *, limit: int) -> tuple[list[int], list[int]]:
