@@ -12,14 +12,6 @@ from cases.services.roles import EDITOR_GROUP, REVIEWER_GROUP, editorial_groups_
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def _plain_http(settings):
-    # Production settings redirect to HTTPS and mark cookies secure; the test client speaks HTTP.
-    settings.SECURE_SSL_REDIRECT = False
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-
-
 def make_user(username: str, *groups: str, superuser: bool = False) -> User:
     editorial_groups_sync()
     if superuser:

@@ -46,7 +46,7 @@ def browser(monkeypatch):
 
 @pytest.fixture
 def plain_http_live_server(live_server, settings):
-    """The live server speaking plain HTTP, as the test client does (see conftest's _plain_http).
+    """The live server speaking plain HTTP, as the test client does (see the root conftest's TEST_SETTINGS).
 
     SecurityMiddleware reads SECURE_SSL_REDIRECT once, when the server (shared by the session)
     builds its middleware, so rebuild the chain now that the setting is off. It stays rebuilt:

@@ -13,8 +13,6 @@ from tests.api.world import World, build_world
 def api_settings(settings):
     # Throttling has its own test; elsewhere hundreds of requests would trip it.
     settings.API_ANON_THROTTLE_RATE = None
-    # Production settings redirect to HTTPS; the test client speaks HTTP.
-    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture(scope="module")

@@ -1,20 +1,10 @@
 from __future__ import annotations
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import Candidate, Document
-
-
-@pytest.fixture(autouse=True)
-def plain_http(settings):
-    # Production settings redirect to HTTPS; the test client speaks HTTP.
-    settings.SECURE_SSL_REDIRECT = False
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-
 
 PAGE = "某某街道党工委书记王建国介绍,街道有18个小区,收集居民意见60余条。\n\n居民代表说,议事会管用。"
 

@@ -25,14 +25,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _plain_http(settings):
-    # Production settings redirect to HTTPS and mark cookies secure; the live server speaks HTTP.
-    settings.SECURE_SSL_REDIRECT = False
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-
-
 def _message(page) -> str:
     page.wait_for_selector("ul.messagelist")
     return page.inner_text("ul.messagelist")

@@ -12,13 +12,6 @@ from cases.services.ingest import candidate_accept, source_ingest
 TEXT = "北京市朝阳区劲松街道农光东里社区党委书记韩素芬介绍,社区配备网格员24名,有居民两千余户,组建了“邻里互助会”。"
 
 
-@pytest.fixture(autouse=True)
-def plain_http(settings):
-    settings.SECURE_SSL_REDIRECT = False
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-
-
 @pytest.fixture
 def source(seeded):
     return source_ingest(text=TEXT).sources[0]

@@ -27,9 +27,8 @@ def seeded_index(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def api_settings(settings):
-    # Hundreds of requests would trip the anonymous throttle; the test client speaks HTTP.
+    # Hundreds of requests would trip the anonymous throttle.
     settings.API_ANON_THROTTLE_RATE = None
-    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture

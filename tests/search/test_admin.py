@@ -15,8 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor_client(client, django_user_model, settings):
-    settings.SECURE_SSL_REDIRECT = False
+def editor_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("admin", password="x")
     client.force_login(user)
     return client
