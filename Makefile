@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint format bench bench-quick reset-db check-migrations venv serve
+.PHONY: run test test-fast test-postgres lint format bench bench-quick reset-db check-migrations venv serve
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ run: venv
 ## test: the whole suite on SQLite
 test: venv
 	$(VENV)/bin/pytest
+
+## test-fast: the inner loop: no browser or full-data tests, stop at the first failure, last failures first
+test-fast: venv
+	$(VENV)/bin/pytest -m "not browser and not slow" -x --ff
 
 ## test-postgres: the same suite on a throwaway PostgreSQL server
 test-postgres: venv
