@@ -160,7 +160,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Community-governance case database: research API",
-    "DESCRIPTION": "Read-only access to published cases of Chinese grassroots governance. See docs/api.md.",
+    "DESCRIPTION": "Published cases of Chinese grassroots governance; staff may also write cases. See docs/api.md.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

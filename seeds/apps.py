@@ -4,7 +4,7 @@ from django.apps import AppConfig
 
 
 class SeedsConfig(AppConfig):
-    """Seed data and its loaders; holds no models."""
+    """Seed data and its loaders; its one model (``SeedRecord``) maps curated records to rows."""
 
     name = "seeds"
     verbose_name = "Seed data"

@@ -1,5 +1,6 @@
-"""Read-only resources under /api/v1/. Every queryset starts from a ``public()`` (or
-``published()``) queryset; staff see drafts only on cases, and only when they ask.
+"""Resources under /api/v1/: read-only for everyone, and cases writable by staff (``CaseWriteMixin``).
+Every queryset starts from a ``public()`` (or ``published()``) queryset; staff see drafts only on
+cases, and only when they ask.
 
 To add a filter backend (e.g. full-text ``?q=``) to every resource, add it to
 ``PublicViewSet.filter_backends``: the schema and the strict-parameter check both read its
