@@ -10,8 +10,8 @@ from django.db import models
 from cases.admin.filters import region_filter
 from cases.admin.mixins import HistoryAdmin, ImportExportHistoryAdmin, PreloadingInline
 from cases.admin.resources import OrganisationResource, PersonResource
+from cases.admin.search import SearchIndexAdminMixin
 from cases.models import Organisation, Person, Position
-from cases.search.admin import SearchIndexAdminMixin
 
 
 def alias_search(queryset: models.QuerySet, search_term: str) -> models.QuerySet:

@@ -14,9 +14,9 @@ from cases.admin.evidence import EvidenceForm, quote_in_context
 from cases.admin.filters import region_filter
 from cases.admin.mixins import CaseGuardedAdmin, ImportExportHistoryAdmin, ReadOnlyAfterPublishInline
 from cases.admin.resources import CaseResource
+from cases.admin.search import SearchIndexAdminMixin
 from cases.models import Case, CaseOrganisation, Evidence, Metric, Position, Status
 from cases.models.sources import EVIDENCE_SUBJECTS
-from cases.search.admin import SearchIndexAdminMixin
 from cases.services.workflow import (
     PUBLISH_PERMISSION,
     SUBMIT_PERMISSION,

@@ -8,8 +8,8 @@ from cases.admin.actors import AliasSearchMixin
 from cases.admin.filters import region_filter
 from cases.admin.mixins import CaseGuardedAdmin, HistoryAdmin, ImportExportHistoryAdmin, PreloadingInline
 from cases.admin.resources import MetricResource
+from cases.admin.search import SearchIndexAdminMixin
 from cases.models import Indicator, Initiative, InitiativeParticipant, Metric, Theme
-from cases.search.admin import SearchIndexAdminMixin
 
 
 @admin.register(Theme)

@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from import_export import fields, resources, widgets
 
+from cases.admin.search import SearchIndexedResourceMixin
 from cases.models import Case, Indicator, Initiative, Locality, Metric, Organisation, Person, Theme
-from cases.search.admin import SearchIndexedResourceMixin
 from cases.services.workflow import can_edit_case
 
 

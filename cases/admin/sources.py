@@ -7,9 +7,9 @@ from django.db import models
 
 from cases.admin.evidence import EvidenceForm, quote_in_context
 from cases.admin.mixins import CaseGuardedAdmin, HistoryAdmin, PreloadingInline
+from cases.admin.search import SearchIndexAdminMixin
 from cases.models import Document, Evidence, Source, SourceCredit
 from cases.models.sources import EVIDENCE_SUBJECTS
-from cases.search.admin import SearchIndexAdminMixin
 
 
 @admin.register(Document)

@@ -1,0 +1,37 @@
+"""Dependencies run one way: api → search → models and admin → search → models."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+CASES = Path(__file__).resolve().parent.parent / "cases"
+
+# package: the sibling packages it must never import
+FORBIDDEN = {
+    "search": ("cases.api", "cases.admin"),
+    "models": ("cases.api", "cases.admin", "cases.search", "cases.services"),
+}
+
+
+def imported_modules(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_a_lower_layer_imports_nothing_from_the_layers_above_it(package):
+    offending = sorted(
+        f"{path.relative_to(CASES.parent)} imports {module}"
+        for path in (CASES / package).rglob("*.py")
+        for module in imported_modules(path)
+        if module.startswith(FORBIDDEN[package])
+    )
+    assert not offending, offending
