@@ -1,5 +1,5 @@
 """One explicit FilterSet per resource. Every filter here is documented in the OpenAPI schema, and
-the strict-parameter check (``PublicViewSet.initial`` with ``allowed_parameters``) accepts exactly
+the strict-parameter check (``cases.api.parameters.check_parameters``) accepts exactly
 the documented names.
 
 Multi-valued relations are filtered through ``pk__in`` subqueries rather than joins, so a case is

@@ -10,7 +10,7 @@ from functools import partial
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -20,10 +20,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api.errors import UnknownParameters
-from cases.api.filters import names_a_filter
+from cases.api.filters import names_a_filter, path_within
 from cases.api.pagination import Head, PageSizePagination
-from cases.models import Case, DocumentType, SearchDocument
+from cases.api.parameters import check_parameters
+from cases.api.regions import RegionNotFound, resolve_region
+from cases.models import Case, DocumentType, Level, Locality, SearchDocument
 from cases.search.backends import BROAD_MATCHES, RANK_WINDOW
 from cases.search.query import MAX_QUERY_LENGTH, ParsedQuery, QueryError, parse
 from cases.search.service import (
@@ -157,6 +158,18 @@ class SearchPagination(PageSizePagination):
         self.django_paginator_class = partial(CountedPaginator, known_count=known_count)
 
 
+REGION_FIELDS = {Level.PROVINCE: "province_code", Level.PREFECTURE: "prefecture_code"}
+
+
+def search_region_filter(place: Locality) -> Q:
+    """Documents whose place is at or beneath ``place``: the indexed province or prefecture code
+    where the region is one, else the documents' own locality in the region's subtree."""
+    field = REGION_FIELDS.get(place.level)
+    if field is not None and place.code:
+        return Q(**{field: place.code})
+    return path_within("locality__", place)
+
+
 FACET_SERIALIZER = inline_serializer(
     "SearchFacet",
     {"value": serializers.CharField(), "label": serializers.CharField(), "count": serializers.IntegerField()},
@@ -167,17 +180,27 @@ FACET_SERIALIZER = inline_serializer(
 class SearchView(APIView):
     """Search cases, organisations, initiatives and sources at once, with facet counts."""
 
-    filters = {"type", "province", "prefecture", "theme"}
+    # ``region`` is the name every other endpoint uses; ``province`` and ``prefecture`` (codes) stay
+    # for the stability promise. The index records the province and prefecture of each document.
+    filters = {"type", "region", "province", "prefecture", "theme"}
     pagination_class = SearchPagination
 
     def allowed_parameters(self) -> set[str]:
-        return {"q", "format", "page", "page_size", *self.filters}
+        return {"q", "page", "page_size", *self.filters}
 
     @extend_schema(
         summary="Search across cases, organisations, initiatives and sources",
         parameters=[
             OpenApiParameter("q", OpenApiTypes.STR, description=Q_HELP + " Without it the result is empty."),
             OpenApiParameter("type", OpenApiTypes.STR, enum=DocumentType.values, description="only this record type"),
+            OpenApiParameter(
+                "region",
+                OpenApiTypes.STR,
+                description=(
+                    "the records placed at or beneath this place, as on the other endpoints: a statistical "
+                    "code (51, 5101, 510105005), id:N, a name or an alias (成都市, 成都)"
+                ),
+            ),
             OpenApiParameter("province", OpenApiTypes.STR, description="province code, e.g. 51"),
             OpenApiParameter("prefecture", OpenApiTypes.STR, description="prefecture code, e.g. 5101"),
             OpenApiParameter("theme", OpenApiTypes.STR, description="theme code, e.g. property_party_building"),
@@ -212,10 +235,7 @@ class SearchView(APIView):
         ),
     )
     def get(self, request: Request) -> Response:
-        allowed = self.allowed_parameters()
-        unknown = sorted(name for name in request.query_params if name not in allowed)
-        if unknown:
-            raise UnknownParameters(unknown, sorted(allowed))
+        check_parameters(request, self.allowed_parameters())
         raw = request.query_params.get("q", "")
         window = counting = count_in_index = None
         if not raw.strip():
@@ -264,6 +284,12 @@ class SearchView(APIView):
                 if not (code.isascii() and code.isdigit() and len(code) == length):
                     errors[name] = [f"{name} must be a {length}-digit statistical code, not {code[:20]!r}"]
                 documents = documents.filter(**{f"{name}_code": code})
+        region = params.get("region")
+        if region is not None:
+            try:
+                documents = documents.filter(search_region_filter(resolve_region(region)))
+            except RegionNotFound as error:
+                errors["region"] = [str(error)]
         theme = params.get("theme")
         if theme is not None:
             documents = documents.filter(themes__code=theme)

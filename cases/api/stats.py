@@ -22,10 +22,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases.api.errors import UnknownParameters
 from cases.api.filters import CaseFilter
-from cases.api.views import COMMON_PARAMETERS, check_format
-from cases.models import Case, CaseOrganisation, Indicator, Level, Locality, OrganisationKind, Status, Theme
+from cases.api.parameters import check_format, check_parameters, visible_cases
+from cases.models import Case, CaseOrganisation, Indicator, Level, Locality, OrganisationKind, Theme
 
 # Offset of a level's code after the country segment's slash, and its width: "51/" "5101/" "510105/".
 REGION_SLICES = {Level.PROVINCE: (1, 2), Level.PREFECTURE: (4, 4), Level.COUNTY: (9, 6)}
@@ -117,17 +116,11 @@ class StatsView(generics.GenericAPIView):
     def initial(self, request: Request, *args, **kwargs) -> None:
         check_format(self, request)
         super().initial(request, *args, **kwargs)
-        allowed = set(COMMON_PARAMETERS) | set(StatsFilter.base_filters)
-        unknown = sorted(name for name in request.query_params if name not in allowed)
-        if unknown:
-            raise UnknownParameters(unknown, sorted(allowed))
+        check_parameters(request, StatsFilter.base_filters)
 
     def get_queryset(self) -> QuerySet:
-        staff = self.request.user and self.request.user.is_staff
-        if staff and "status" in self.request.query_params:
-            return Case.objects.all()
         # Counts never include drafts unless staff ask for them.
-        return Case.objects.published() if not staff else Case.objects.filter(status=Status.PUBLISHED)
+        return visible_cases(self.request)
 
     @extend_schema(summary="Counts and sums over the matching cases", responses=StatsSerializer)
     def get(self, request: Request) -> Response:

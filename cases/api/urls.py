@@ -8,8 +8,8 @@ from rest_framework.routers import DefaultRouter
 
 from cases.api import views
 from cases.api.errors import UnknownEndpointView
+from cases.api.search import SearchView
 from cases.api.stats import StatsView
-from cases.search.api import SearchView
 
 app_name = "api"
 

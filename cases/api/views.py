@@ -18,14 +18,14 @@ from django.http import StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases.api import detail, filters, serializers
-from cases.api.errors import UnknownParameters
+from cases.api.parameters import allowed_parameters, check_format, check_parameters, is_staff, visible_cases
 from cases.api.renderers import CSVRenderer, csv_columns, csv_lines
+from cases.api.search import SearchFilterBackend, SearchHighlightsMixin
 from cases.api.writes import CaseWriteMixin, CaseWriteSerializer, TransitionSerializer
 from cases.models import (
     Case,
@@ -41,36 +41,8 @@ from cases.models import (
     Status,
     Theme,
 )
-from cases.search.api import SearchFilterBackend, SearchHighlightsMixin
 
-# Parameters every endpoint accepts: the renderer override (?format=json|csv; stats: json).
-COMMON_PARAMETERS = frozenset({"format"})
 CSV_CHUNK_ROWS = 1000
-
-
-def check_format(view: Any, request: Request) -> None:
-    """``?format=`` must name one of the view's renderers: a 400 naming the choices, not a 404."""
-    wanted = request.query_params.get("format")
-    formats = [renderer.format for renderer in view.renderer_classes]
-    if wanted is not None and wanted not in formats:
-        raise ValidationError({"format": [f"unknown format {wanted!r}; use one of: {', '.join(formats)}"]})
-
-
-def allowed_parameters(view: Any) -> set[str]:
-    """The query parameters this request may carry: exactly those the schema documents."""
-    allowed = set(COMMON_PARAMETERS)
-    if getattr(view, "action", None) != "list":
-        return allowed
-    for backend in view.filter_backends:
-        if isinstance(backend(), DjangoFilterBackend):
-            filterset_class = getattr(view, "filterset_class", None)
-            if filterset_class is not None:
-                allowed.update(filterset_class.base_filters)
-        else:
-            allowed.update(param["name"] for param in backend().get_schema_operation_parameters(view))
-    if view.paginator is not None:
-        allowed.update(param["name"] for param in view.paginator.get_schema_operation_parameters(view))
-    return allowed
 
 
 class FilterBackend(DjangoFilterBackend):
@@ -95,15 +67,12 @@ class PublicViewSet(SearchHighlightsMixin, viewsets.ReadOnlyModelViewSet):
 
     @property
     def public_only(self) -> bool:
-        return not (self.request.user and self.request.user.is_staff)
+        return not is_staff(self.request)
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         check_format(self, request)
         super().initial(request, *args, **kwargs)
-        allowed = allowed_parameters(self)
-        unknown = sorted(name for name in request.query_params if name not in allowed)
-        if unknown:
-            raise UnknownParameters(unknown, sorted(allowed))
+        check_parameters(request, allowed_parameters(self))
 
     def finalize_response(self, request: Request, response, *args, **kwargs):
         # Errors are always JSON, even when CSV was asked for.
@@ -193,14 +162,7 @@ class CaseViewSet(CaseWriteMixin, PublicViewSet):
     queryset = Case.objects.none()
 
     def get_queryset(self) -> QuerySet:
-        if self.public_only:
-            queryset = Case.objects.published()
-        elif self.action == "list" and "status" not in self.request.query_params:
-            # Staff see drafts only when they ask for them.
-            queryset = Case.objects.filter(status=Status.PUBLISHED)
-        else:
-            queryset = Case.objects.all()
-        queryset = queryset.select_related("primary_locality")
+        queryset = visible_cases(self.request, one_case=self.action != "list").select_related("primary_locality")
         if self.action == "list":
             # Theme codes come from prepare_rows: one query, no prefetch machinery.
             return queryset

@@ -72,6 +72,28 @@ def test_search_filters_by_type_province_prefecture_and_theme(places, client):
     assert client.get("/api/v1/search/", {"q": "物业", "colour": "red"}).status_code == 400
 
 
+@pytest.mark.parametrize(
+    ("region", "legacy"),
+    [("37", {"province": "37"}), ("5101", {"prefecture": "5101"}), ("山东省", {"province": "37"})],
+)
+def test_search_takes_region_like_every_other_endpoint_and_answers_as_the_old_parameters(
+    places, client, region, legacy
+):
+    make_cases(places, 4)
+    by_region = client.get("/api/v1/search/", {"q": "物业", "region": region}).json()
+    by_legacy = client.get("/api/v1/search/", {"q": "物业", **legacy}).json()
+    assert by_region["count"] == by_legacy["count"] > 0
+    assert by_region["results"] == by_legacy["results"]
+
+
+def test_search_region_below_a_prefecture_finds_the_records_placed_there(places, client):
+    make_cases(places, 4)
+    county = client.get("/api/v1/search/", {"q": "物业", "region": "370323", "type": "case"}).json()
+    cases = client.get("/api/v1/cases/", {"q": "物业", "region": "370323"}).json()
+    assert county["count"] == cases["count"] == 2
+    assert client.get("/api/v1/search/", {"q": "物业", "region": "99"}).status_code == 400
+
+
 def test_an_explicit_ordering_wins_over_relevance(places, client):
     make_cases(places, 3)
     ordered = client.get("/api/v1/cases/", {"q": "物业", "ordering": "-title_zh"}).json()["results"]
