@@ -4,9 +4,11 @@
     python bench/run.py --quick         # smoke run: 2000 cases, few repetitions
     python bench/run.py --only api
 
-The database is a separate SQLite file per size under var/bench/ (never the development database):
-migrated, seeded with the gazetteer and vocabularies, then filled by ``generate_cases`` once and
-reused by later runs. Each section is a module with ``run(*, cases: int, quick: bool) -> None``.
+The database is a separate SQLite file per size under var/bench/ (never the development database),
+or the database ``DATABASE_URL`` names when it is set (PostgreSQL: give it a database of its own,
+e.g. one started by ``scripts/with-postgres.sh``): migrated, seeded with the gazetteer and
+vocabularies, then filled by ``generate_cases`` once and reused by later runs. Each section is a
+module with ``run(*, cases: int, quick: bool) -> None``.
 """
 
 from __future__ import annotations
@@ -26,13 +28,15 @@ SECTIONS = {"api": "bench.api_bench", "search": "bench.search_bench", "ingest": 
 SEED = 42
 
 
-def configure(cases: int) -> Path:
+def configure(cases: int) -> str:
     """Point Django at the benchmark database for ``cases`` and set production-like settings."""
-    # BENCH_DIR lets a benchmark run on its own copy while another engineer's run uses the default.
-    directory = Path(os.environ.get("BENCH_DIR", ROOT / "var" / "bench"))
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"bench-{cases}.sqlite3"
-    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    where = os.environ.get("DATABASE_URL")
+    if not where:
+        # BENCH_DIR lets a benchmark run on its own copy while another engineer's run uses the default.
+        directory = Path(os.environ.get("BENCH_DIR", ROOT / "var" / "bench"))
+        directory.mkdir(parents=True, exist_ok=True)
+        where = f"sqlite:///{directory / f'bench-{cases}.sqlite3'}"
+        os.environ["DATABASE_URL"] = where
     # Measure without DEBUG's query log; the test client speaks plain HTTP to "testserver".
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
@@ -43,7 +47,7 @@ def configure(cases: int) -> Path:
     import django
 
     django.setup()
-    return path
+    return where
 
 
 def prepare(cases: int) -> None:
@@ -84,8 +88,8 @@ def main() -> None:
     args = parser.parse_args()
     quick = args.quick or os.environ.get("BENCH_QUICK", "") in {"1", "true", "yes"}
     cases = args.cases or (2000 if quick else int(os.environ.get("BENCH_CASES", "100000")))
-    path = configure(cases)
-    print(f"Benchmark database: {path}")
+    where = configure(cases)
+    print(f"Benchmark database: {where}")
     prepare(cases)
     analyze()
     for name in args.only or list(SECTIONS):
