@@ -30,6 +30,7 @@ def test_a_missing_secret_key_stops_production_start_up():
     result = manage("check", DEBUG="0")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_a_malformed_boolean_is_refused_by_name():
