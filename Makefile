@@ -16,6 +16,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(VENV)/.installed
 
+# Benchmark-only tools (Datasette) in a venv of their own: their pins never meet the project's.
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.installed: requirements-bench.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet -r requirements-bench.txt
+	touch $@
+
 ## run: set up everything (virtualenv, migrations, seed data, local admin) and serve on 127.0.0.1:8000
 run: venv
 	DEBUG=1 $(PY) manage.py migrate --no-input
@@ -49,11 +56,11 @@ check-migrations: venv
 
 ## bench: the benchmarks under bench/ (medians and ratios; never gates CI); BENCH_CASES=100000 by default
 BENCH_CASES ?= 100000
-bench: venv
+bench: venv $(BENCH_VENV)/.installed
 	BENCH_CASES=$(BENCH_CASES) $(PY) bench/run.py
 
 ## bench-quick: a smoke run of every benchmark on 2000 cases
-bench-quick: venv
+bench-quick: venv $(BENCH_VENV)/.installed
 	$(PY) bench/run.py --quick
 
 ## reset-db: delete the local SQLite database and load it again
