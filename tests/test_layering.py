@@ -1,4 +1,4 @@
-"""Dependencies run one way: api → search → models and admin → search → models."""
+"""Dependencies run one way (docs/architecture.md): api and admin → services → ingest, search → models."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ CASES = Path(__file__).resolve().parent.parent / "cases"
 
 # package: the sibling packages it must never import
 FORBIDDEN = {
-    "search": ("cases.api", "cases.admin"),
-    "models": ("cases.api", "cases.admin", "cases.search", "cases.services"),
+    "models": ("cases.api", "cases.admin", "cases.search", "cases.services", "cases.ingest"),
+    "search": ("cases.api", "cases.admin", "cases.services"),
+    "ingest": ("cases.api", "cases.admin", "cases.services"),
+    "services": ("cases.api", "cases.admin"),
 }
 
 
