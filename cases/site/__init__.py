@@ -1,0 +1,1 @@
+"""The public reading room: server-rendered pages over the research API's data and rules."""
