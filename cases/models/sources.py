@@ -71,6 +71,9 @@ class Source(models.Model):
     publication_text = date_text_field("发表 published")
     page = models.CharField("版次 page", max_length=20, blank=True)
     url = models.URLField("URL", max_length=500, blank=True)
+    accessed_date = models.DateField(
+        "访问日期 accessed", null=True, blank=True, help_text="the day the URL was read; cited as [引用日期]"
+    )
     text = models.TextField("全文 text")
     content_hash = models.CharField(max_length=64, unique=True, editable=False)
     is_truncated = models.BooleanField("截断 truncated", default=False, help_text="the text stops mid-sentence")
