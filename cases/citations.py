@@ -36,7 +36,20 @@ CITATION_STYLE_LABELS = {
 # The roles whose holders wrote the text; photographers and picture agencies are credited on the
 # page but are not authors of the article.
 AUTHOR_ROLES = ("reporter", "author")
-MONTHS = ("January February March April May June July August September October November December").split()
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def database_title() -> str:
