@@ -6,4 +6,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("cases.api.urls")),
+    # Last: the public site owns every other path.
+    path("", include("cases.site.urls")),
 ]
