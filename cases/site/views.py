@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from cases.models import Case, Initiative, Level, Locality, Metric, Organisation, Source
+from cases.models import Case, Evidence, Initiative, Level, Locality, Metric, Organisation, Source
 from cases.site import api, charts, citing, releases
 from cases.site.conditional import site_page
 from cases.site.places import child_counts, country, place_key, public_place, region_param
@@ -230,6 +230,28 @@ def _public_sources(ids: set[int]):
     return Source.objects.public().filter(pk__in=ids).prefetch_related("credits__person", "credits__organisation")
 
 
+def _metric_evidence(metrics: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The quotes behind the case's (public) metrics, from public sources, shaped as the case's evidence."""
+    labels = {m["id"]: f"{m['indicator_name_zh']} {m['value']}{m['unit'] or ''}" for m in metrics}
+    if not labels:
+        return []
+    rows = (
+        Evidence.objects.filter(metric_id__in=list(labels), source__in=Source.objects.public())
+        .select_related("source")
+        .order_by("source", "start")
+    )
+    return [
+        {
+            "quote": row.quote,
+            "claim": row.claim or labels[row.metric_id],
+            "start": row.start,
+            "end": row.end,
+            "source": {"id": row.source_id, "outlet": row.source.outlet, "headline": row.source.headline},
+        }
+        for row in rows
+    ]
+
+
 def _evidence_in_context(
     evidence: list[dict[str, Any]], texts: dict[int, str], width: int = 60
 ) -> list[dict[str, Any]]:
@@ -256,7 +278,8 @@ def case_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         return _error(request, result, _("Case"))
     data = result.data
     case = Case.objects.published().select_related("primary_locality").get(public_id=data["public_id"])
-    cited = {source["id"] for source in data["sources"]} | {item["source"]["id"] for item in data["evidence"]}
+    evidence = data["evidence"] + _metric_evidence(data["metrics"])
+    cited = {source["id"] for source in data["sources"]} | {item["source"]["id"] for item in evidence}
     sources = list(_public_sources(cited))
     texts = {source.pk: source.text for source in sources}
     source_citations = citing.source_citations(sources)
@@ -275,7 +298,7 @@ def case_detail(request: HttpRequest, public_id: str) -> HttpResponse:
                 .filter(pk__in=[loc["id"] for loc in data["localities"]])
                 .order_by("path")
             ],
-            "evidence": _evidence_in_context(data["evidence"], texts),
+            "evidence": _evidence_in_context(evidence, texts),
             "citations": citing.case_citations(case, url=request.build_absolute_uri(request.path)),
             "json_url": api.api_url(f"/cases/{public_id}/"),
             "csv_url": api.api_url(f"/cases/{public_id}/", {"format": "csv"}),
