@@ -29,6 +29,7 @@ SECTIONS = {
     "search": "bench.search_bench",
     "ingest": "bench.ingest_bench",
     "http": "bench.http_bench",
+    "site": "bench.site_bench",
 }
 SEED = 42
 

@@ -33,7 +33,9 @@ def shot(page, name: str) -> None:
 def test_a_researcher_browses_searches_cites_and_downloads(plain_http_live_server, browser, tmp_path):  # noqa: F811
     world = build_world()
     community = world.places["changcheng"]
-    source = factories.source(headline="红色物业联盟调解小区纠纷", text="长城社区成立红色物业联盟，物业公司党员参加业委会。")
+    source = factories.source(
+        headline="红色物业联盟调解小区纠纷", text="长城社区成立红色物业联盟，物业公司党员参加业委会。"
+    )
     case = factories.case(
         primary_locality=community,
         public_id="changcheng-red-property",
@@ -43,7 +45,7 @@ def test_a_researcher_browses_searches_cites_and_downloads(plain_http_live_serve
     )
     case.sources.add(source)
     case.themes.add(world.themes["property"])
-    Evidence.objects.create(source=source, start=4, end=10, quote="红色物业联盟", case=case)
+    Evidence.objects.create(source=source, start=6, end=12, quote="红色物业联盟", case=case)
     release = release_build(version="1.0")
     base = plain_http_live_server.url
 
