@@ -44,7 +44,7 @@ def run(*, cases: int, quick: bool) -> None:
         call_command("reindex", "--no-progress", verbosity=0)
         print(f"Reindexed for search in {time.perf_counter() - started:.1f} s.")
     case = published.annotate(n=Count("metrics")).order_by("-n", "public_id").first()
-    provinces, _ = child_counts(country())
+    provinces = child_counts(country())
     province = max(provinces, key=lambda child: child.count).place
     county = case.primary_locality.ancestors()[-1] if case.primary_locality.level != "county" else case.primary_locality
     county_name = county.name if county.level == "county" else case.primary_locality.name

@@ -78,7 +78,7 @@ def _latest_cases(request: HttpRequest, **params) -> list[dict[str, Any]]:
 @site_page
 def home(request: HttpRequest) -> HttpResponse:
     root = country()
-    provinces, _total = child_counts(root) if root is not None else ([], 0)
+    provinces = child_counts(root) if root is not None else []
     stats = api.call(request, "/stats/", {})
     counts = {
         "cases": Case.objects.published().count(),
@@ -312,14 +312,14 @@ def case_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 def place_detail(request: HttpRequest, key: str) -> HttpResponse:
     place = public_place(key)
     region = region_param(place)
-    children, total = child_counts(place)
+    children = child_counts(place)
     params = request.GET.copy()
     params["region"] = region
     cases = api.call(request, "/cases/", params)
     if not cases.ok:
         return _error(request, cases, place.full_name or place.name)
-    organisations = api.call(request, "/organisations/", {"region": region, "page_size": 50})
-    metrics = api.call(request, "/metrics/", {"region": region, "page_size": 50})
+    organisations = api.call(request, "/organisations/", {"region": region, "page_size": 20})
+    metrics = api.call(request, "/metrics/", {"region": region, "page_size": 20})
     return _render(
         request,
         "place.html",
@@ -327,7 +327,7 @@ def place_detail(request: HttpRequest, key: str) -> HttpResponse:
             "place": place,
             "place_path": [(p, place_key(p)) for p in place.ancestors() if p.level != Level.COUNTRY],
             "children": children,
-            "total": total,
+            "total": cases.data["count"],
             "cases": cases.data,
             "paging": _paging(request, cases.data),
             "organisations": organisations.data if organisations.ok else None,
@@ -353,7 +353,7 @@ def organisation_detail(request: HttpRequest, pk: str) -> HttpResponse:
     if not result.ok:
         return _error(request, result, _("Organisation"))
     data = result.data
-    metrics = api.call(request, "/metrics/", {"organisation": data["id"], "page_size": 50})
+    metrics = api.call(request, "/metrics/", {"organisation": data["id"], "page_size": 20})
     place = Locality.objects.public().filter(pk=(data.get("locality") or {}).get("id")).first()
     return _render(
         request,
