@@ -11,10 +11,12 @@ CASES = Path(__file__).resolve().parent.parent / "cases"
 
 # package: the sibling packages it must never import
 FORBIDDEN = {
-    "models": ("cases.api", "cases.admin", "cases.search", "cases.services", "cases.ingest"),
-    "search": ("cases.api", "cases.admin", "cases.services"),
-    "ingest": ("cases.api", "cases.admin", "cases.services"),
-    "services": ("cases.api", "cases.admin"),
+    "models": ("cases.api", "cases.admin", "cases.search", "cases.services", "cases.ingest", "cases.site"),
+    "search": ("cases.api", "cases.admin", "cases.services", "cases.site"),
+    "ingest": ("cases.api", "cases.admin", "cases.services", "cases.site"),
+    "services": ("cases.api", "cases.admin", "cases.site"),
+    "api": ("cases.site", "cases.admin"),
+    "admin": ("cases.site", "cases.api"),
 }
 
 
