@@ -44,6 +44,16 @@ def test_case_list_shows_the_api_rows_for_the_same_parameters(world, client, par
     assert f"{api['count']}" in text(page)
 
 
+def test_case_list_snippets_are_marked_and_escaped(world, client):
+    case = world.cases["jinquan"]
+    case.summary_zh = "<script>alert(1)</script>测试摘要"
+    case.save()
+    html = text(client.get("/cases/", {"q": "测试摘要"}))
+    assert "<mark>测试</mark>" in html or "<mark>测试摘要</mark>" in html
+    assert "<script>alert(1)</script>" not in html
+    assert "'marked'" not in html
+
+
 def test_a_bad_parameter_is_the_api_error_on_the_page(world, client):
     api = client.get("/api/v1/cases/", {"regoin": "51"})
     page = client.get("/cases/", {"regoin": "51"})
@@ -114,7 +124,8 @@ def test_case_page_has_its_facts_evidence_in_context_and_citations(world, client
 def test_search_page_ranks_highlights_and_links_facets(world, client):
     api = client.get("/api/v1/search/", {"q": "测试"}).json()
     html = text(client.get("/search/", {"q": "测试"}))
-    assert "<mark>" in html
+    assert "<mark>测试</mark>" in html
+    assert "'marked'" not in html
     for facet in api["facets"]["province"]:
         assert f'href="?q=%E6%B5%8B%E8%AF%95&amp;region={facet["value"]}"' in html
     assert f"{api['count']}" in html
