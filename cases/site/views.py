@@ -16,6 +16,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from cases.api.filters import CaseFilter
+from cases.api.stats import StatsView
 from cases.models import Case, Evidence, Initiative, Level, Locality, Metric, Organisation, Source
 from cases.site import api, charts, citing, releases
 from cases.site.conditional import site_page
@@ -79,9 +81,9 @@ def _latest_cases(request: HttpRequest, **params) -> list[dict[str, Any]]:
 def home(request: HttpRequest) -> HttpResponse:
     root = country()
     provinces = child_counts(root) if root is not None else []
-    stats = api.call(request, "/stats/", {})
+    published = Case.objects.published()
     counts = {
-        "cases": Case.objects.published().count(),
+        "cases": published.count(),
         "organisations": Organisation.objects.public().count(),
         "initiatives": Initiative.objects.public().count(),
         "sources": Source.objects.public().count(),
@@ -92,7 +94,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "home.html",
         {
             "provinces": provinces,
-            "themes": [theme for theme in stats.data["cases"]["by_theme"] if theme["count"]] if stats.ok else [],
+            "themes": [theme for theme in StatsView.by_theme(published.values("pk")) if theme["count"]],
             "latest": _latest_cases(request),
             "counts": counts,
             "release": releases.latest(),
@@ -100,10 +102,17 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _without(params: QueryDict, name: str):
+    """The published cases the list's other filters match: a facet link replaces ``name``'s value."""
+    query = params.copy()
+    query.pop(name, None)
+    return CaseFilter(query, queryset=Case.objects.published()).qs
+
+
 def _case_facets(request: HttpRequest) -> dict[str, Any]:
     """Facets of a case list: region (one level below the region asked, or provinces) and theme.
 
-    Without ``q`` they are the API's statistics over the same filters; with ``q`` the search's
+    Without ``q`` they count the list's own filtered cases; with ``q`` the search's
     facets over the matching cases (narrowed by region and theme only, as ``/search/`` is).
     """
     params = request.GET
@@ -122,27 +131,23 @@ def _case_facets(request: HttpRequest) -> dict[str, Any]:
             "themes": [{"code": t["value"], "label": t["label"], "count": t["count"]} for t in facets["theme"]],
             "cover": found.data["facets_cover"],
         }
-    query = params.copy()
-    for name in (*PAGE_PARAMETERS, "ordering"):
-        query.pop(name, None)
-    level = Level.PROVINCE
-    if params.get("region"):
-        place = Locality.objects.public().filter(code=params["region"]).first()
-        level = {Level.PROVINCE: Level.PREFECTURE, Level.PREFECTURE: Level.COUNTY}.get(
-            place.level if place else None, Level.COUNTY
-        )
-    query["region_level"] = level
-    found = api.call(request, "/stats/", query)
-    if not found.ok:
+    # The list's own filters (the API's FilterSet), grouped as /api/v1/stats/ groups them.
+    filterset = CaseFilter(params, queryset=Case.objects.published())
+    if not filterset.is_valid():
         return {}
-    cases = found.data["cases"]
+    cases = filterset.qs
+    # Counted as the list counts (primary or further place beneath): a facet's count is the
+    # length of the list it links to.
+    place = filterset.form.cleaned_data.get("region") or country()
+    regions = [
+        {"code": region_param(child.place), "label": child.place.full_name, "count": child.count}
+        for child in (child_counts(place, cases) if place is not None else [])
+    ]
     return {
-        "regions": [
-            {"code": r["code"], "label": r["full_name"], "count": r["count"]} for r in cases["by_region"] if r["code"]
-        ],
+        "regions": regions,
         "themes": [
             {"code": t["code"], "label": f"{t['name_zh']} {t['name_en']}", "count": t["count"]}
-            for t in cases["by_theme"]
+            for t in StatsView.by_theme(_without(params, "theme").values("pk"))
         ],
         "cover": None,
     }

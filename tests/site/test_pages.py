@@ -186,3 +186,13 @@ def test_the_language_switch_renders_english_and_back(world, client):
 def test_a_draft_case_page_is_404(world, client):
     assert client.get(f"/cases/{world.draft.public_id}/").status_code == 404
     assert client.get(f"/places/{place_key(world.draft.primary_locality)}/").status_code == 404
+
+
+@pytest.mark.parametrize("params", [{}, {"region": "51"}, {"region": "5101", "theme": "property"}, {"level": "county"}])
+def test_case_list_facets_count_what_their_links_list(world, client, params):
+    html = text(client.get("/cases/", params))
+    facets = re.findall(r'<li><a href="\?([^"]*)">[^<]+</a> <span class="muted">\((\d+)\)', html)
+    assert facets
+    for query, count in facets:
+        linked = client.get(f"/api/v1/cases/?{query.replace('&amp;', '&')}").json()["count"]
+        assert linked == int(count), query
