@@ -41,6 +41,8 @@ from cases.models import (
     Theme,
 )
 from cases.models.sources import content_hash
+from cases.services.drafts import dateline_end, draft_public_id, event_period
+from cases.services.editing import case_attach, case_create, check_editable
 
 
 @dataclass
@@ -323,6 +325,26 @@ def source_draft_case(source: Source) -> Case | None:
     return Case.objects.filter(sources=source, status=Status.DRAFT).order_by("-pk").first()
 
 
+def _is_byline(candidate: Candidate) -> bool:
+    """A reporter, author or photographer: a credit of the source, not a person of the case."""
+    return candidate.fact_type == FactType.PERSON and bool(candidate.payload.get("credit_role"))
+
+
+def _event_dates(source: Source, candidates) -> list[tuple[str, str, str]]:
+    """The dates of accepted date candidates, leaving out the paper's own date in the dateline."""
+    dateline = dateline_end(source.text)
+    return [
+        (c.payload.get("date") or "", c.payload.get("precision") or "", c.payload.get("text") or c.quote)
+        for c in candidates
+        if c.fact_type == FactType.DATE and c.start >= dateline
+    ]
+
+
+def _case_period(source: Source) -> dict:
+    accepted = Candidate.objects.filter(source=source, fact_type=FactType.DATE, status=CandidateStatus.ACCEPTED)
+    return event_period(_event_dates(source, accepted))
+
+
 @transaction.atomic
 def candidate_accept(
     *, candidate: Candidate, user=None, case: Case | None = None, payload: dict | None = None
@@ -330,8 +352,10 @@ def candidate_accept(
     """Create or link the records a candidate proposes, with its evidence, in one transaction.
 
     ``payload`` replaces the proposed payload (the editor's corrections). With ``case`` the fact is
-    also attached to that (draft) case; without, to the source's draft case if one was started
-    (``source_draft_case``). A candidate already decided raises ``ValidationError``.
+    also attached to that case; without, to the source's draft case if one was started
+    (``source_draft_case``); with neither, dates and themes are accepted and wait for the draft
+    (``case_start_draft`` applies them). What reaches a case goes through ``editing.case_attach``,
+    which refuses a case the user may no longer change. A decided candidate raises ``ValidationError``.
     """
     candidate = Candidate.objects.select_for_update().select_related("source").get(pk=candidate.pk)
     if not candidate.is_open:
@@ -339,22 +363,23 @@ def candidate_accept(
     if payload is not None:
         candidate.payload = payload
     case = case or candidate.case or source_draft_case(candidate.source)
+    if case is not None:
+        check_editable(case=case, user=user)
     kind = candidate.fact_type
+    attach: dict = {}
     if kind == FactType.LOCALITY:
         links = _accept_locality(candidate)
         _evidence(candidate, locality=links["locality"])
-        if case is not None and case.primary_locality_id != links["locality"].pk:
-            case.localities.add(links["locality"])
+        attach["localities"] = [links["locality"]]
     elif kind == FactType.ORGANISATION:
         links = _accept_organisation(candidate)
         _evidence(candidate, organisation=links["organisation"])
-        if case is not None:
-            case.case_organisations.get_or_create(organisation=links["organisation"])
+        attach["organisations"] = [links["organisation"]]
     elif kind == FactType.PERSON:
         links = _accept_person(candidate)
         _evidence(candidate, person=links["person"])
-        if case is not None:
-            case.people.add(links["person"])
+        if not _is_byline(candidate):
+            attach["people"] = [links["person"]]
     elif kind == FactType.METRIC:
         links = _accept_metric(candidate, case)
         _evidence(candidate, metric=links["metric"])
@@ -362,19 +387,9 @@ def candidate_accept(
         theme = Theme.objects.filter(code=candidate.payload.get("code")).first()
         if theme is None:
             raise ValidationError({"payload": f"unknown theme {candidate.payload.get('code')!r}"})
-        if case is None:
-            raise ValidationError("a theme is accepted into a case: start a draft case first")
-        case.themes.add(theme)
         links = {"theme": theme}
+        attach["themes"] = [theme]
     elif kind == FactType.DATE:
-        if case is None:
-            raise ValidationError("a date is accepted into a case: start a draft case first")
-        if not case.period_text:
-            case.period_text = candidate.payload.get("text", "")[:100]
-            if candidate.payload.get("date") and candidate.payload.get("precision") != "unknown":
-                case.period_start_date = datetime.date.fromisoformat(candidate.payload["date"])
-                case.period_start_precision = candidate.payload["precision"]
-            case.save()
         links = {}
     else:
         raise ValidationError(f"unknown fact type {kind!r}")
@@ -385,6 +400,9 @@ def candidate_accept(
     candidate.reviewed_by = user if getattr(user, "pk", None) else None
     candidate.reviewed_at = timezone.now()
     candidate.save()
+    if case is not None:
+        fields = _case_period(candidate.source) if kind == FactType.DATE else None
+        case_attach(case=case, user=user, fields=fields, **attach)
     return candidate
 
 
@@ -427,37 +445,58 @@ def candidate_reject(*, candidates, user=None) -> int:
     return count
 
 
+class NoPlaceYet(ValidationError):
+    """A draft case needs a primary place and none of the source's places is accepted."""
+
+
 @transaction.atomic
 def case_start_draft(*, source: Source, user=None) -> Case:
-    """A draft case for ``source``: its primary locality is the most specific accepted (or proposed) place."""
+    """A draft case for ``source``, with what was accepted from it so far.
+
+    Its primary locality is the most specific accepted place; its public id a readable slug of that
+    place and the headline's subject; its title the headline; its period spans the accepted dates
+    of events (``drafts.event_period``). Bylines stay credits of the source. Raises ``NoPlaceYet``
+    when no place is accepted.
+    """
     accepted = (
         Candidate.objects.filter(source=source, fact_type=FactType.LOCALITY, locality__isnull=False)
         .select_related("locality")
         .order_by("start")
     )
-    localities = [c.locality for c in accepted]
+    localities = list(dict.fromkeys(c.locality for c in accepted))
     if not localities:
-        raise ValidationError("accept at least one locality of this source before starting a case")
+        proposed = source.candidates.open().filter(fact_type=FactType.LOCALITY).count()
+        raise NoPlaceYet(
+            f"no place of 《{source.headline}》 is accepted yet: accept or correct one of its {proposed} proposed "
+            "places, then start the draft case again"
+        )
     order = list(Level)
     primary = max(localities, key=lambda loc: order.index(loc.level))
-    base = f"draft-source-{source.pk}"
-    public_id, n = base, 1
-    while Case.objects.filter(public_id=public_id).exists():
-        n += 1
-        public_id = f"{base}-{n}"
-    case = Case(public_id=public_id, title_zh=source.headline[:300], status=Status.DRAFT, primary_locality=primary)
-    case.full_clean()
-    case.save()
-    case.sources.add(source)
-    case.localities.add(*[loc for loc in localities if loc.pk != primary.pk])
-    earlier = Candidate.objects.filter(source=source, status=CandidateStatus.ACCEPTED, case__isnull=True)
-    for candidate in earlier.select_related("organisation", "person", "metric"):
-        if candidate.organisation_id:
-            case.case_organisations.get_or_create(organisation=candidate.organisation)
-        if candidate.person_id:
-            case.people.add(candidate.person)
+    others = [loc for loc in localities if loc.pk != primary.pk]
+    fields = {
+        "public_id": draft_public_id(headline=source.headline, primary=primary, places=others),
+        "title_zh": source.headline[:300],
+        "primary_locality": primary,
+        **_case_period(source),
+    }
+    case = case_create(user=user, fields=fields)
+    earlier = list(
+        Candidate.objects.filter(source=source, status=CandidateStatus.ACCEPTED, case__isnull=True).select_related(
+            "organisation", "person", "metric", "theme"
+        )
+    )
+    for candidate in earlier:
         if candidate.metric_id and candidate.metric.case_id is None:
             candidate.metric.case = case
             candidate.metric.save()
-    earlier.update(case=case)
-    return case
+    case_attach(
+        case=case,
+        user=user,
+        sources=[source],
+        localities=others,
+        organisations=[c.organisation for c in earlier if c.organisation_id],
+        people=[c.person for c in earlier if c.person_id and not _is_byline(c)],
+        themes=[c.theme for c in earlier if c.theme_id],
+    )
+    Candidate.objects.filter(pk__in=[c.pk for c in earlier]).update(case=case)
+    return Case.objects.get(pk=case.pk)

@@ -29,6 +29,8 @@ from cases.services.ingest import (
     case_start_draft,
     source_ingest,
 )
+from cases.services.roles import EDITOR_GROUP
+from tests.admin.conftest import make_user
 
 UNSEEN = (
     "浙江省杭州市西湖区西溪街道紫荆社区党委书记李明华介绍,社区有12个小区,"
@@ -117,8 +119,8 @@ def test_bad_input_saves_nothing(gazetteer):
     assert counts == (Document.objects.count(), Source.objects.count(), Candidate.objects.count())
 
 
-def test_accepting_candidates_creates_records_with_evidence_and_a_draft_case(gazetteer, django_user_model):
-    editor = django_user_model.objects.create(username="editor")
+def test_accepting_candidates_creates_records_with_evidence_and_a_draft_case(gazetteer, db):
+    editor = make_user("editor", EDITOR_GROUP)
     result = source_ingest(data=UNSEEN.encode("gb18030"), filename="report.txt")
     assert result.document.encoding == "gb18030" and result.created_sources == 1
     source = result.sources[0]
