@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from cases.admin.ingest_forms import FORMS, CandidateForm
 from cases.ingest.reading import IngestError
 from cases.models import Candidate, Source
 from cases.services.ingest import (
+    NoPlaceYet,
     candidate_reject,
-    candidates_accept,
+    candidates_accept_each,
     case_start_draft,
     source_draft_case,
     source_ingest,
@@ -25,10 +27,23 @@ CONTEXT = 60
 
 
 class IngestForm(forms.Form):
-    file = forms.FileField(required=False, help_text="UTF-8 or GB18030 plain text, up to 5 MB")
-    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 16, "cols": 100}))
-    outlet = forms.CharField(required=False, max_length=100, help_text="e.g. 人民日报")
-    publication_date = forms.DateField(required=False, help_text="YYYY-MM-DD; resolves 今年 and the like")
+    """A pasted article with what is needed to cite it: URL and date first, then outlet, 版次, byline."""
+
+    url = forms.URLField(label="网址 URL", required=False, max_length=500, assume_scheme="https")
+    publication_date = forms.DateField(
+        label="发表日期 publication date", required=False, help_text="YYYY-MM-DD; resolves 今年 and the like"
+    )
+    outlet = forms.CharField(label="媒体 outlet", required=False, max_length=100, help_text="e.g. 人民日报")
+    page = forms.CharField(label="版次 page", required=False, max_length=20, help_text="e.g. 第05版")
+    accessed_date = forms.DateField(
+        label="访问日期 accessed", required=False, help_text="YYYY-MM-DD; today if a URL is given and this is empty"
+    )
+    headline = forms.CharField(
+        label="标题 headline", required=False, max_length=300, help_text="empty: taken from the text"
+    )
+    byline = forms.CharField(label="署名 byline", required=False, max_length=100, help_text="e.g. 本报记者 张三 李四")
+    text = forms.CharField(label="正文 text", required=False, widget=forms.Textarea(attrs={"rows": 16, "cols": 100}))
+    file = forms.FileField(label="文件 file", required=False, help_text="or a UTF-8 or GB18030 text file, up to 5 MB")
 
     def clean(self):
         data = super().clean()
@@ -91,46 +106,133 @@ class CandidateAdmin(admin.ModelAdmin):
             obj.status = "edited"
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="采纳 Accept selected candidates (into the source's draft case if one exists)")
-    def accept_selected(self, request, queryset):
-        try:
-            count = candidates_accept(
-                candidates=list(queryset.filter(status__in=["proposed", "edited"])), user=request.user
-            )
-        except ValidationError as error:
-            self.message_user(request, f"Nothing accepted: {'; '.join(error.messages)}", messages.ERROR)
-            return
-        self.message_user(request, f"Accepted {count} candidates.", messages.SUCCESS)
+    def _case_link(self, case):
+        return format_html('<a href="{}">{}</a>', reverse("admin:cases_case_change", args=[case.pk]), case.public_id)
 
-    @admin.action(description="驳回 Reject selected candidates")
+    @admin.action(description="采纳 Accept selected candidates 采纳所选")
+    def accept_selected(self, request, queryset):
+        chosen = list(queryset.filter(status__in=["proposed", "edited"]).select_related("source"))
+        try:
+            report = candidates_accept_each(candidates=chosen, user=request.user)
+        except PermissionDenied as error:
+            self.message_user(request, f"Nothing accepted: {error}", messages.ERROR)
+            return
+        count = len(report.accepted)
+        for candidate, problem in report.refused:
+            url = reverse("admin:cases_candidate_change", args=[candidate.pk])
+            self.message_user(
+                request,
+                format_html('待处理 Still open: <a href="{}">{}</a>: {}', url, candidate, problem),
+                messages.WARNING,
+            )
+        sources = {c.source_id: c.source for c in chosen}.values()
+        drafts = [(source, source_draft_case(source)) for source in sources]
+        opened = [self._case_link(case) for _, case in drafts if case is not None]
+        if opened:
+            text = format_html(
+                "已采纳 Accepted {} candidates into draft case {}.",
+                count,
+                format_html(", ".join(["{}"] * len(opened)), *opened),
+            )
+        else:
+            text = format_html(
+                "已采纳 Accepted {} candidates. Next: 「起草案例 Start the draft case」 in the box above the list.",
+                count,
+            )
+        self.message_user(request, text, messages.SUCCESS)
+
+    @admin.action(description="驳回 Reject selected candidates 驳回所选")
     def reject_selected(self, request, queryset):
         count = candidate_reject(candidates=list(queryset), user=request.user)
-        self.message_user(request, f"Rejected {count} candidates.", messages.SUCCESS)
+        self.message_user(request, f"已驳回 Rejected {count} candidates.", messages.SUCCESS)
 
     @admin.action(description="起草案例 Start a draft case from the selected candidates' source")
     def start_draft_case(self, request, queryset):
-        sources = Source.objects.filter(pk__in=queryset.values("source_id"))
-        for source in sources:
-            existing = source_draft_case(source)
-            if existing is not None:
-                # A second click must not open a second draft: later accepts go to this one anyway.
-                link = format_html('<a href="{}">{}</a>', reverse("admin:cases_case_change", args=[existing.pk]),
-                                   existing.public_id)  # fmt: skip
-                self.message_user(request, format_html("{}: draft case {} already open.", source, link), messages.INFO)
-                continue
-            try:
-                case = case_start_draft(source=source, user=request.user)
-            except ValidationError as error:
-                self.message_user(request, f"{source}: {'; '.join(error.messages)}", messages.ERROR)
-                continue
-            link = format_html(
-                '<a href="{}">{}</a>', reverse("admin:cases_case_change", args=[case.pk]), case.public_id
+        for source in Source.objects.filter(pk__in=queryset.values("source_id")):
+            self._start_draft(request, source)
+
+    def _start_draft(self, request, source: Source):
+        """Open the source's draft case (or say which one is open); the message says what comes next."""
+        existing = source_draft_case(source)
+        if existing is not None:
+            # A second click must not open a second draft: later accepts go to this one anyway.
+            self.message_user(
+                request,
+                format_html("{}: draft case {} is already open.", source, self._case_link(existing)),
+                messages.INFO,
             )
-            self.message_user(request, format_html("Draft case {} started for {}.", link, source), messages.SUCCESS)
+            return existing
+        try:
+            case = case_start_draft(source=source, user=request.user)
+        except NoPlaceYet as error:
+            url = (
+                reverse("admin:cases_candidate_changelist")
+                + f"?source__id__exact={source.pk}&fact_type__exact=locality"
+            )
+            self.message_user(
+                request,
+                format_html('{} <a href="{}">地区 Review its places</a>.', error.messages[0], url),
+                messages.ERROR,
+            )
+            return None
+        except (ValidationError, PermissionDenied) as error:
+            messages_ = error.messages if isinstance(error, ValidationError) else [str(error)]
+            self.message_user(request, f"{source}: {'; '.join(messages_)}", messages.ERROR)
+            return None
+        self.message_user(
+            request,
+            format_html(
+                "草稿已建 Draft case {} started from {}. Next: check its title and summary, then 「提交审核 Submit "
+                "for review」.",
+                self._case_link(case),
+                source,
+            ),
+            messages.SUCCESS,
+        )
+        return case
+
+    def start_draft_view(self, request, source_id: int):
+        """POST from the box above the queue: start the source's draft case and go to it."""
+        source = Source.objects.filter(pk=source_id).first()
+        if request.method != "POST" or source is None or not self.has_change_permission(request):
+            return redirect("admin:cases_candidate_changelist")
+        case = self._start_draft(request, source)
+        if case is None:
+            return redirect(reverse("admin:cases_candidate_changelist") + f"?source__id__exact={source.pk}")
+        return redirect("admin:cases_case_change", case.pk)
+
+    def changelist_view(self, request, extra_context=None):
+        # The box above a page's queue: each source, what is still open, and its draft case or the
+        # button that starts it, so that "accept" is never a dead end.
+        sources = Source.objects.none()
+        source_id = request.GET.get("source__id__exact", "")
+        document_id = request.GET.get("source__document__id__exact", "")
+        if source_id.isdigit():
+            sources = Source.objects.filter(pk=source_id)
+        elif document_id.isdigit():
+            sources = Source.objects.filter(document_id=document_id)
+        desk = []
+        for source in sources.order_by("document_start", "pk")[:20]:
+            desk.append(
+                {
+                    "source": source,
+                    "open": source.candidates.open().count(),
+                    "accepted": source.candidates.filter(status="accepted").count(),
+                    "draft": source_draft_case(source),
+                    "cited": source.cases.exclude(status="draft").first(),
+                }
+            )
+        extra_context = {**(extra_context or {}), "source_desk": desk}
+        return super().changelist_view(request, extra_context)
 
     def get_urls(self):
         return [
             path("ingest/", self.admin_site.admin_view(self.ingest_view), name="cases_candidate_ingest"),
+            path(
+                "start-draft/<int:source_id>/",
+                self.admin_site.admin_view(self.start_draft_view),
+                name="cases_candidate_start_draft",
+            ),
             *super().get_urls(),
         ]
 
@@ -140,25 +242,26 @@ class CandidateAdmin(admin.ModelAdmin):
             return redirect("admin:index")
         form = IngestForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data.get("file")
+            data = form.cleaned_data
+            upload = data.get("file")
+            citation = {
+                name: data[name] for name in ("outlet", "publication_date", "url", "page", "headline", "byline")
+            }
+            citation["accessed_date"] = data["accessed_date"] or (timezone.localdate() if data["url"] else None)
             try:
                 if upload is not None:
-                    result = source_ingest(
-                        data=upload.read(),
-                        filename=upload.name,
-                        outlet=form.cleaned_data["outlet"],
-                        publication_date=form.cleaned_data["publication_date"],
-                    )
+                    result = source_ingest(data=upload.read(), filename=upload.name, **citation)
                 else:
-                    result = source_ingest(
-                        text=form.cleaned_data["text"],
-                        outlet=form.cleaned_data["outlet"],
-                        publication_date=form.cleaned_data["publication_date"],
-                    )
+                    result = source_ingest(text=data["text"], **citation)
             except IngestError as error:
                 form.add_error(None, str(error))
             else:
-                self.message_user(request, result.summary(), messages.SUCCESS)
+                self.message_user(
+                    request,
+                    result.summary()
+                    + " Next: correct what is wrong, select all, 「采纳 Accept」, then start the draft case.",
+                    messages.SUCCESS,
+                )
                 url = reverse("admin:cases_candidate_changelist")
                 return redirect(f"{url}?source__document__id__exact={result.document.pk}")
         context = {

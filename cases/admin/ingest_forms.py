@@ -137,7 +137,9 @@ class PersonCandidateForm(CandidateForm):
     title = forms.CharField(
         label="职务 title", required=False, max_length=100, help_text="as printed, e.g. 社区党委书记"
     )
-    organisation = forms.CharField(label="所在组织 organisation (name)", required=False, max_length=200)
+    # Not "organisation": the admin builds the form with Candidate's own fields, and a field of that
+    # name would be read as the candidate's organisation link (a string given to a foreign key: a 500).
+    organisation_name = forms.CharField(label="所在组织 organisation (name)", required=False, max_length=200)
     credit_role = forms.ChoiceField(
         label="署名 byline role", required=False, choices=[("", "—"), *CreditRole.choices[:3]]
     )
@@ -147,11 +149,11 @@ class PersonCandidateForm(CandidateForm):
         super().__init__(*args, **kwargs)
         positions = (self.instance.payload or {}).get("positions") or [{}]
         self.initial.setdefault("title", positions[0].get("title", ""))
-        self.initial.setdefault("organisation", positions[0].get("organisation", ""))
+        self.initial.setdefault("organisation_name", positions[0].get("organisation", ""))
 
     def clean(self):
         data = super().clean()
-        if data.get("organisation") and not data.get("title"):
+        if data.get("organisation_name") and not data.get("title"):
             self.add_error("title", "a post in an organisation needs its title")
         return data
 
@@ -159,8 +161,8 @@ class PersonCandidateForm(CandidateForm):
         data = self.cleaned_data
         positions = list(payload.get("positions") or [])
         first = {"title": data["title"]} if data["title"] else None
-        if first and data["organisation"]:
-            first["organisation"] = data["organisation"]
+        if first and data["organisation_name"]:
+            first["organisation"] = data["organisation_name"]
         positions = ([first] if first else []) + positions[1:]
         payload.update(name=data["name"], positions=positions)
         if data["credit_role"]:

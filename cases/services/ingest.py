@@ -10,6 +10,7 @@ facts are attached to.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -101,8 +102,17 @@ def source_ingest(
     title: str = "",
     outlet: str = "",
     publication_date: datetime.date | None = None,
+    url: str = "",
+    page: str = "",
+    accessed_date: datetime.date | None = None,
+    headline: str = "",
+    byline: str = "",
 ) -> IngestResult:
     """Store a received page, cut it into sources and propose candidates for each.
+
+    The citation details (``url``, ``page`` 版次, ``accessed_date``, ``headline``, ``byline``) are
+    those of the article the editor pasted: they go to its first piece (the only one, usually); the
+    headline given replaces the one the splitter guessed, the byline's names become reporter credits.
 
     Idempotent by content: the same text again creates nothing and says so. A page already in the
     database without candidates (e.g. loaded by the seed loader) gets candidates for its sources.
@@ -130,7 +140,7 @@ def source_ingest(
             pieces = split_page(text)
         except ValueError as error:
             raise IngestError(f"{name}: {error}") from None
-        for piece in pieces:
+        for index, piece in enumerate(pieces):
             piece_text = piece.text()
             source = Source.objects.filter(content_hash=content_hash(piece_text)).first()
             if source is None:
@@ -150,13 +160,43 @@ def source_ingest(
                 if publication_date is not None:
                     source.publication_date = publication_date
                     source.publication_precision = "day"
-                source.full_clean()
+                if index == 0:
+                    source.url = url[:500]
+                    source.page = page[:20]
+                    source.accessed_date = accessed_date
+                    source.headline = headline.strip()[:300] or source.headline
+                try:
+                    source.full_clean()
+                except ValidationError as error:
+                    raise IngestError(f"{name}: {'; '.join(error.messages)}") from None
                 source.save()
+                if index == 0 and byline.strip():
+                    source_credit_byline(source=source, byline=byline)
                 result.created_sources += 1
             result.sources.append(source)
     for source in result.sources:
         result.candidates += candidates_propose(source=source)
     return result
+
+
+BYLINE_ROLE_WORDS = re.compile(r"(本报|特约|实习)?(记者|通讯员|撰稿|作者|文|图|摄影?|编辑)[:：]?")
+
+
+def source_credit_byline(*, source: Source, byline: str) -> list[SourceCredit]:
+    """Reporter credits from a byline as printed (``本报记者 张三 李四``): one per name, in order."""
+    names = [n for n in re.split(r"[\s,，、;；/]+", BYLINE_ROLE_WORDS.sub(" ", byline)) if n]
+    credits = []
+    for order, name in enumerate(names):
+        people = list(Person.objects.filter(name=name[:100])[:2])
+        person = people[0] if len(people) == 1 else Person.objects.create(name=name[:100])
+        credit, _ = SourceCredit.objects.get_or_create(
+            source=source,
+            role="reporter",
+            person=person,
+            defaults={"as_printed": byline.strip()[:100], "order": order},
+        )
+        credits.append(credit)
+    return credits
 
 
 # --- review -------------------------------------------------------------------------------------
@@ -406,9 +446,8 @@ def candidate_accept(
     return candidate
 
 
-@transaction.atomic
-def candidates_accept(*, candidates, user=None, case: Case | None = None) -> int:
-    """Accept many in one transaction (localities first, so later facts find their places); all or nothing."""
+def _acceptance_order(candidates) -> list[Candidate]:
+    """Localities first (later facts find their places), organisations after the parent they name."""
     order = [FactType.LOCALITY, FactType.ORGANISATION, FactType.PERSON, FactType.METRIC, FactType.DATE, FactType.THEME]
     # An organisation after the parent it names, when both are selected (支部 after its 联盟).
     by_name = {
@@ -425,10 +464,37 @@ def candidates_accept(*, candidates, user=None, case: Case | None = None) -> int
             return 0
         return 1 + depth(parent, seen | {candidate.pk})
 
-    items = sorted(candidates, key=lambda c: (order.index(c.fact_type), depth(c), c.start))
+    return sorted(candidates, key=lambda c: (order.index(c.fact_type), depth(c), c.start))
+
+
+@transaction.atomic
+def candidates_accept(*, candidates, user=None, case: Case | None = None) -> int:
+    """Accept many in one transaction, in ``_acceptance_order``; all or nothing."""
+    items = _acceptance_order(candidates)
     for candidate in items:
         candidate_accept(candidate=candidate, user=user, case=case)
     return len(items)
+
+
+@dataclass
+class AcceptReport:
+    accepted: list[Candidate] = field(default_factory=list)
+    refused: list[tuple[Candidate, str]] = field(default_factory=list)
+
+
+def candidates_accept_each(*, candidates, user=None, case: Case | None = None) -> AcceptReport:
+    """Accept each candidate that can be accepted, in ``_acceptance_order``; say why for the others.
+
+    "Select all → accept" on a page's queue: a metric still waiting for its indicator must not
+    hold back the forty facts that are fine. Each acceptance is its own transaction (savepoint).
+    """
+    report = AcceptReport()
+    for candidate in _acceptance_order(candidates):
+        try:
+            report.accepted.append(candidate_accept(candidate=candidate, user=user, case=case))
+        except ValidationError as error:
+            report.refused.append((candidate, "; ".join(error.messages)))
+    return report
 
 
 @transaction.atomic

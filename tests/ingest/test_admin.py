@@ -81,7 +81,7 @@ def test_starting_a_draft_case_twice_reuses_the_open_draft(admin_client):
     admin_client.post(changelist, {"action": "accept_selected", "_selected_action": [c.pk for c in places]})
     selected = {"action": "start_draft_case", "_selected_action": [Candidate.objects.first().pk]}
     first = admin_client.post(changelist, selected, follow=True)
-    assert "started for" in first.content.decode()
+    assert "started from" in first.content.decode()
     second = admin_client.post(changelist, selected, follow=True)
     assert "already open" in second.content.decode()
     assert Case.objects.filter(status=Status.DRAFT).count() == 1

@@ -77,7 +77,7 @@ def test_an_editor_pastes_the_seed_page_reviews_and_a_draft_case_stands(plain_ht
     # Places first: the case needs its primary locality, later facts need their places.
     _filter(page, "类型 fact type", "地区 locality")
     places = source.candidates.filter(fact_type="locality").count()
-    assert f"Accepted {places} candidates." in _act(page, "accept_selected")
+    assert f"Accepted {places} candidates" in _act(page, "accept_selected")
 
     assert "Draft case" in _act(page, "start_draft_case", select_all=False)
 
@@ -86,7 +86,7 @@ def test_an_editor_pastes_the_seed_page_reviews_and_a_draft_case_stands(plain_ht
     _filter(page, "状态 status", "待审 proposed")
     remaining = source.candidates.filter(status=CandidateStatus.PROPOSED).count()
     assert remaining > 0
-    assert f"Accepted {remaining} candidates." in _act(page, "accept_selected")
+    assert f"Accepted {remaining} candidates" in _act(page, "accept_selected")
     page.context.close()
 
     assert not source.candidates.filter(status__in=[CandidateStatus.PROPOSED, CandidateStatus.EDITED]).exists()

@@ -103,7 +103,20 @@ def test_an_organisation_is_edited_by_name_kind_and_other_names(admin_client, so
 def test_a_decided_candidate_can_no_longer_be_edited(admin_client, source):
     person = source.candidates.get(fact_type="person", label="韩素芬")
     candidate_accept(candidate=person)
-    response = admin_client.post(change_url(person), {"label": "x", "name": "别人", "title": "", "organisation": ""})
+    form = {"label": "x", "name": "别人", "title": "", "organisation_name": ""}
+    response = admin_client.post(change_url(person), form)
     assert response.status_code == 403
     person.refresh_from_db()
     assert person.payload["name"] == "韩素芬"
+
+
+def test_a_person_is_corrected_with_a_post_in_an_organisation_and_accepted(admin_client, source):
+    person = source.candidates.get(fact_type="person", label="韩素芬")
+    form = {"label": "韩素芬", "name": "韩素芬", "title": "社区党委书记", "organisation_name": "农光东里社区党委"}
+    response = admin_client.post(change_url(person), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person.refresh_from_db()
+    assert person.status == CandidateStatus.EDITED and person.organisation is None
+    assert person.payload["positions"][0] == {"title": "社区党委书记", "organisation": "农光东里社区党委"}
+    accepted = candidate_accept(candidate=person)
+    assert accepted.person.positions.get().title == "社区党委书记"
