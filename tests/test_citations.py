@@ -97,3 +97,18 @@ def test_every_style_is_accepted_and_others_refused():
         assert source_citation(source, style)
     with pytest.raises(ValueError, match="unknown citation style 'mla'"):
         source_citation(source, "mla")
+
+
+def test_the_anonymous_api_cites_a_published_case_and_its_source(client):
+    places = factories.chengdu_tree()
+    case = factories.case(primary_locality=places["changcheng"], title_zh="长城社区物业联盟")
+    source = dated_source(url="http://paper.example.cn/a.html", accessed_date=ACCESSED)
+    case.sources.add(source)
+    detail = client.get(f"/api/v1/cases/{case.public_id}/").json()
+    assert detail["citation_gbt7714"].startswith("中国社区治理案例库. 长城社区物业联盟[DB/OL].")
+    assert f"http://testserver/api/v1/cases/{case.public_id}/" in detail["citation_gbt7714"]
+    assert detail["citation_csl"]["id"] == case.public_id
+    assert list(detail)[-4:] == ["citation_gbt7714", "citation_apa", "citation_bibtex", "citation_csl"]
+    assert detail["sources"][0]["citation_gbt7714"] == source_citation(source, "gbt7714")
+    listed = client.get("/api/v1/sources/").json()["results"]
+    assert [row["citation_gbt7714"] for row in listed if row["id"] == source.pk] == [source_citation(source, "gbt7714")]

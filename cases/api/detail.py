@@ -16,6 +16,7 @@ from cases.api.serializers import (
     SourceSerializer,
     ThemeSerializer,
 )
+from cases.citations import case_citation, source_citation
 from cases.models import (
     CaseOrganisation,
     Evidence,
@@ -71,7 +72,50 @@ class PersonWithPostsSerializer(PersonSerializer):
 
 class CitationSerializer(SourceSerializer):
     class Meta(SourceSerializer.Meta):
-        fields = ["id", "outlet", "headline", "byline", "publication_date", "publication_precision", "publication_text"]
+        fields = [
+            "id",
+            "outlet",
+            "headline",
+            "byline",
+            "publication_date",
+            "publication_precision",
+            "publication_text",
+        ]
+
+
+class CaseSourceSerializer(CitationSerializer):
+    """A case's source, with its GB/T 7714 citation (the evidence's sources leave it out: one query less)."""
+
+    class Meta(CitationSerializer.Meta):
+        fields = [*CitationSerializer.Meta.fields, "citation_gbt7714"]
+
+
+# Summary fields added after the detail's own fields existed: on a detail page they come at the end.
+LATER_SUMMARY_FIELDS = ("accessed_date", "citation_gbt7714", "citation_apa")
+
+
+def _before_citations(fields: list[str]) -> list[str]:
+    return [name for name in fields if name not in LATER_SUMMARY_FIELDS]
+
+
+def _later(fields: list[str]) -> list[str]:
+    return [name for name in LATER_SUMMARY_FIELDS if name in fields]
+
+
+class FullCitationsMixin(serializers.Serializer):
+    """BibTeX and CSL-JSON citations, on detail pages (the summary rows carry GB/T 7714 and APA)."""
+
+    citation_bibtex = serializers.SerializerMethodField(help_text="a BibTeX entry")
+    citation_csl = serializers.SerializerMethodField(help_text="a CSL-JSON item (Zotero, pandoc)")
+
+    def _cite(self, obj, style: str):
+        raise NotImplementedError
+
+    def get_citation_bibtex(self, obj) -> str:
+        return self._cite(obj, "bibtex")
+
+    def get_citation_csl(self, obj) -> dict:
+        return self._cite(obj, "csl")
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -82,7 +126,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         fields = ["quote", "claim", "start", "end", "source"]
 
 
-class CaseDetailSerializer(CaseSerializer):
+class CaseDetailSerializer(FullCitationsMixin, CaseSerializer):
     localities = LocalityRefSerializer(many=True, read_only=True, help_text="further localities")
     themes = ThemeSerializer(many=True, read_only=True)
     initiatives = InitiativeRefSerializer(many=True, read_only=True)
@@ -90,11 +134,11 @@ class CaseDetailSerializer(CaseSerializer):
     people = PersonWithPostsSerializer(many=True, read_only=True)
     metrics = MetricSerializer(many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
-    sources = CitationSerializer(many=True, read_only=True)
+    sources = CaseSourceSerializer(many=True, read_only=True)
 
     class Meta(CaseSerializer.Meta):
         fields = [
-            *CaseSerializer.Meta.fields,
+            *_before_citations(CaseSerializer.Meta.fields),
             "summary_zh",
             "summary_en",
             "localities",
@@ -104,7 +148,13 @@ class CaseDetailSerializer(CaseSerializer):
             "metrics",
             "evidence",
             "sources",
+            *_later(CaseSerializer.Meta.fields),
+            "citation_bibtex",
+            "citation_csl",
         ]
+
+    def _cite(self, obj, style: str):
+        return case_citation(obj, style, url=self.case_url(obj))
 
 
 class LocalityDetailSerializer(LocalitySerializer):
@@ -156,10 +206,22 @@ class CreditSerializer(serializers.ModelSerializer):
         fields = ["role", "as_printed", "person", "organisation"]
 
 
-class SourceDetailSerializer(SourceSerializer):
+class SourceDetailSerializer(FullCitationsMixin, SourceSerializer):
     credits = CreditSerializer(many=True, read_only=True)
     cases = CaseRefSerializer(many=True, read_only=True, source="published_cases")
 
     class Meta(SourceSerializer.Meta):
         model = Source
-        fields = [*SourceSerializer.Meta.fields, "editorial_note", "text", "credits", "cases"]
+        fields = [
+            *_before_citations(SourceSerializer.Meta.fields),
+            "editorial_note",
+            "text",
+            "credits",
+            "cases",
+            *_later(SourceSerializer.Meta.fields),
+            "citation_bibtex",
+            "citation_csl",
+        ]
+
+    def _cite(self, obj, style: str):
+        return source_citation(obj, style)

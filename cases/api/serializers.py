@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from rest_framework import serializers
 
+from cases.citations import case_citation, source_citation
 from cases.models import (
     Case,
     Indicator,
@@ -89,7 +90,23 @@ class CaseSerializer(serializers.ModelSerializer):
             "period_text",
             "themes",
             "published_at",
+            "citation_gbt7714",
+            "citation_apa",
         ]
+
+    citation_gbt7714 = serializers.SerializerMethodField(help_text="GB/T 7714-2015 ([DB/OL]), see docs/api.md")
+    citation_apa = serializers.SerializerMethodField(help_text="APA 7, plain text")
+
+    def case_url(self, obj: Case) -> str:
+        request = self.context.get("request")
+        path = f"/api/v1/cases/{quote(obj.public_id, safe='')}/"
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def get_citation_gbt7714(self, obj: Case) -> str:
+        return case_citation(obj, "gbt7714", url=self.case_url(obj))
+
+    def get_citation_apa(self, obj: Case) -> str:
+        return case_citation(obj, "apa", url=self.case_url(obj))
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -171,10 +188,22 @@ class SourceSerializer(serializers.ModelSerializer):
             "byline",
             "is_truncated",
             "intertitles",
+            "accessed_date",
+            "citation_gbt7714",
+            "citation_apa",
         ]
+
+    citation_gbt7714 = serializers.SerializerMethodField(help_text="GB/T 7714-2015 ([N] or [N/OL]), see docs/api.md")
+    citation_apa = serializers.SerializerMethodField(help_text="APA 7, plain text")
 
     def get_byline(self, obj: Source) -> str:
         return " ".join(credit.as_printed for credit in obj.credits.all())
+
+    def get_citation_gbt7714(self, obj: Source) -> str:
+        return source_citation(obj, "gbt7714")
+
+    def get_citation_apa(self, obj: Source) -> str:
+        return source_citation(obj, "apa")
 
 
 def _citation(source: Source | None) -> str:

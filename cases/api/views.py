@@ -214,7 +214,8 @@ class CaseViewSet(CaseWriteMixin, PublicViewSet):
             Prefetch("people", queryset=Person.objects.prefetch_related(public_positions(public_only=public_facts))),
             Prefetch("metrics", queryset=metrics_queryset(public_only=public_facts)),
             public_evidence(public_only=public_facts),
-            "sources__credits",
+            "sources__credits__person",
+            "sources__credits__organisation",
         )
 
 
@@ -287,10 +288,11 @@ class SourceViewSet(PublicViewSet):
     queryset = Source.objects.none()
 
     def get_queryset(self) -> QuerySet:
-        queryset = Source.objects.public().prefetch_related("credits")
+        # The citations name the credited people and organisations.
+        queryset = Source.objects.public().prefetch_related("credits__person", "credits__organisation")
         if self.action == "list":
             return queryset
-        return queryset.prefetch_related("credits__person", "credits__organisation", published_cases_prefetch())
+        return queryset.prefetch_related(published_cases_prefetch())
 
 
 class ThemeViewSet(PublicViewSet):
