@@ -12,9 +12,15 @@ from django.utils.html import format_html, format_html_join
 
 from cases.admin.evidence import EvidenceForm, quote_in_context
 from cases.admin.filters import region_filter
-from cases.admin.mixins import CaseGuardedAdmin, ImportExportHistoryAdmin, ReadOnlyAfterPublishInline
+from cases.admin.mixins import (
+    CaseGuardedAdmin,
+    ImportExportHistoryAdmin,
+    ReadOnlyAfterPublishInline,
+    citations_html,
+)
 from cases.admin.resources import CaseResource
 from cases.admin.search import SearchIndexAdminMixin
+from cases.citations import case_citation
 from cases.models import Case, CaseOrganisation, Evidence, Metric, Position, Status
 from cases.models.sources import EVIDENCE_SUBJECTS
 from cases.services.workflow import (
@@ -136,6 +142,17 @@ def _transition_action(to_status: str, permission: str, description: str):
     return admin.action(description=description, permissions=[permission])(action)
 
 
+# The workflow buttons in both languages, like the rest of the admin.
+TRANSITION_LABELS = {
+    "submit for review": "提交审核 Submit for review",
+    "withdraw from review": "撤回为草稿 Withdraw from review",
+    "publish": "发布 Publish",
+    "unpublish": "撤回发布 Unpublish",
+    "archive": "归档 Archive",
+    "restore to draft": "恢复为草稿 Restore to draft",
+}
+
+
 @admin.register(Case)
 class CaseAdmin(SearchIndexAdminMixin, ImportExportHistoryAdmin):
     resource_classes = [CaseResource]
@@ -145,7 +162,16 @@ class CaseAdmin(SearchIndexAdminMixin, ImportExportHistoryAdmin):
     list_filter = ["status", region_filter("primary_locality", "localities"), "themes"]
     search_fields = ["public_id", "title_zh", "title_en", "summary_zh", "summary_en"]
     autocomplete_fields = ["primary_locality", "localities", "themes", "initiatives", "people", "sources"]
-    readonly_fields = ["status", "published_at", "published_by", "api_link", "positions", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "published_at",
+        "published_by",
+        "api_link",
+        "positions",
+        "created_at",
+        "updated_at",
+        "citations",
+    ]
     fieldsets = [
         ("描述 Description", {"fields": ["public_id", "title_zh", "title_en", "summary_zh", "summary_en"]}),
         ("地区 Localities", {"fields": ["primary_locality", "localities"]}),
@@ -167,6 +193,7 @@ class CaseAdmin(SearchIndexAdminMixin, ImportExportHistoryAdmin):
             "状态 Status",
             {"fields": ["status", "published_at", "published_by", "api_link", "created_at", "updated_at", "revision"]},
         ),
+        ("引用 Cite as", {"fields": ["citations"], "classes": ["collapse"]}),
     ]
     inlines = [CaseOrganisationInline, MetricInline, EvidenceInline]
     actions = [
@@ -192,7 +219,7 @@ class CaseAdmin(SearchIndexAdminMixin, ImportExportHistoryAdmin):
                 **(extra_context or {}),
                 "case_transitions": [
                     {
-                        "label": labels[target],
+                        "label": TRANSITION_LABELS.get(labels[target], labels[target]),
                         "url": reverse("admin:cases_case_transition", args=[case.pk, target]),
                     }
                     for target in allowed_targets(case=case, user=request.user)
@@ -255,6 +282,12 @@ class CaseAdmin(SearchIndexAdminMixin, ImportExportHistoryAdmin):
         url = f"/api/v1/cases/{obj.public_id}/"
         note = "" if obj.status == Status.PUBLISHED else " (visible there only once published)"
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>{}', url, url, note)
+
+    @admin.display(description="引用 citations")
+    def citations(self, obj: Case) -> str:
+        if obj.pk is None:
+            return "—"
+        return citations_html(lambda style: case_citation(obj, style))
 
     @admin.display(description="职务 positions of these people")
     def positions(self, obj: Case) -> str:

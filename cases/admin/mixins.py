@@ -137,3 +137,23 @@ class CaseGuardedAdmin:
         if not self._case_editable(request, obj):
             raise PermissionDenied(f"{self.guarded_case(obj)} is public; only a reviewer may change it")
         super().save_model(request, obj, form, change)
+
+
+def citations_html(cite) -> str:
+    """Every citation style of one object, in <pre> blocks an editor can copy (``cite(style)`` gives each)."""
+    import json
+
+    from django.utils.html import format_html, format_html_join
+
+    from cases.citations import CITATION_STYLE_LABELS, CITATION_STYLES
+
+    def text(style: str) -> str:
+        value = cite(style)
+        return json.dumps(value, ensure_ascii=False, indent=2) if isinstance(value, dict) else value
+
+    rows = format_html_join(
+        "",
+        '<dt>{}</dt><dd><pre class="citation" data-style="{}" style="white-space:pre-wrap">{}</pre></dd>',
+        ((CITATION_STYLE_LABELS[style], style, text(style)) for style in CITATION_STYLES),
+    )
+    return format_html("<dl>{}</dl>", rows)

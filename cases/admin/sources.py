@@ -6,8 +6,9 @@ from django.contrib import admin
 from django.db import models
 
 from cases.admin.evidence import EvidenceForm, quote_in_context
-from cases.admin.mixins import CaseGuardedAdmin, HistoryAdmin, PreloadingInline
+from cases.admin.mixins import CaseGuardedAdmin, HistoryAdmin, PreloadingInline, citations_html
 from cases.admin.search import SearchIndexAdminMixin
+from cases.citations import source_citation
 from cases.models import Document, Evidence, Source, SourceCredit
 from cases.models.sources import EVIDENCE_SUBJECTS
 
@@ -33,16 +34,26 @@ class SourceAdmin(SearchIndexAdminMixin, HistoryAdmin):
     list_filter = ["kind", "is_truncated", "outlet"]
     search_fields = ["headline", "kicker", "subheadline", "outlet", "column", "text"]
     autocomplete_fields = ["document"]
-    readonly_fields = ["content_hash", "created_at", "updated_at"]
+    readonly_fields = ["content_hash", "created_at", "updated_at", "citations"]
     fieldsets = [
-        (None, {"fields": ["outlet", "column", "kicker", "headline", "subheadline", "kind", "page", "url"]}),
-        ("发表 Published", {"fields": ["publication_date", "publication_precision", "publication_text"]}),
+        (None, {"fields": ["url", "outlet", "column", "kicker", "headline", "subheadline", "kind", "page"]}),
+        (
+            "发表 Published",
+            {"fields": ["publication_date", "publication_precision", "publication_text", "accessed_date"]},
+        ),
+        ("引用 Cite as", {"fields": ["citations"]}),
         ("全文 Text", {"fields": ["text", "intertitles", "is_truncated", "editorial_note"]}),
         ("来自 Cut from", {"fields": ["document", "document_start", "document_end", "content_hash"]}),
     ]
     inlines = [SourceCreditInline]
     # Django 6 will assume https for scheme-less URLs; newspapers' sites mostly are.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description="引用 citations")
+    def citations(self, obj: Source) -> str:
+        if obj.pk is None:
+            return "—"
+        return citations_html(lambda style: source_citation(obj, style))
 
 
 @admin.register(SourceCredit)

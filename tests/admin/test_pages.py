@@ -167,7 +167,7 @@ def test_the_case_page_offers_only_the_moves_the_user_may_make(client, editor, r
     url = _url(Case, "change", story.case.pk)
     client.force_login(editor)
     offered = {t["label"] for t in client.get(url).context["case_transitions"]}
-    assert offered == {"submit for review"}
+    assert offered == {"提交审核 Submit for review"}
 
     move = reverse("admin:cases_case_transition", args=[story.case.pk, Status.IN_REVIEW])
     client.post(move, {"revision": story.case.revision})
@@ -180,9 +180,9 @@ def test_the_case_page_offers_only_the_moves_the_user_may_make(client, editor, r
 
     client.force_login(reviewer)
     assert {t["label"] for t in client.get(url).context["case_transitions"]} == {
-        "withdraw from review",
-        "publish",
-        "archive",
+        "撤回为草稿 Withdraw from review",
+        "发布 Publish",
+        "归档 Archive",
     }
     stale = client.post(publish, {"revision": 0}, follow=True).content.decode()
     assert "changed by someone else" in stale.lower()
