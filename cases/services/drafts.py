@@ -62,7 +62,8 @@ def draft_subject(headline: str, places: Iterable[Locality]) -> str:
 
 def draft_public_id(*, headline: str, primary: Locality, places: Iterable[Locality] = ()) -> str:
     """A readable, unique slug: the primary place's name and the subject, in pinyin."""
-    words = _pinyin_words(_stem(primary.name)) + _pinyin_words(draft_subject(headline, [primary, *places]))
+    # The place and the subject's first three words: fanghua-wuye-fuwu-lianmeng.
+    words = _pinyin_words(_stem(primary.name)) + _pinyin_words(draft_subject(headline, [primary, *places]))[:3]
     base = "-".join(words)[:SLUG_LENGTH].strip("-") or "case"
     public_id, n = base, 1
     while Case.objects.filter(public_id=public_id).exists():
@@ -95,3 +96,18 @@ def event_period(dates: Iterable[tuple[str, str, str]]) -> dict:
     if last[:2] != first[:2]:
         fields.update(period_end_date=last[0], period_end_precision=last[1])
     return fields
+
+
+def lead_span(text: str, limit: int = 200) -> tuple[int, int] | None:
+    """The first sentence after the dateline and its bracketed byline: what the case is about."""
+    start = dateline_end(text)
+    if text[start : start + 1] in ("（", "("):
+        close = min((i for i in (text.find("）", start), text.find(")", start)) if i >= 0), default=-1)
+        start = close + 1 if 0 <= close < start + 40 else start
+    while start < len(text) and text[start] in " \t\r\n\u3000":
+        start += 1
+    if start >= len(text):
+        return None
+    stop = text.find("。", start)
+    end = min(stop + 1 if stop >= 0 else len(text), start + limit)
+    return (start, end) if end > start else None

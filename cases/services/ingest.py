@@ -42,7 +42,7 @@ from cases.models import (
     Theme,
 )
 from cases.models.sources import content_hash
-from cases.services.drafts import dateline_end, draft_public_id, event_period
+from cases.services.drafts import dateline_end, draft_public_id, event_period, lead_span
 from cases.services.editing import case_attach, case_create, check_editable
 
 
@@ -565,4 +565,17 @@ def case_start_draft(*, source: Source, user=None) -> Case:
         themes=[c.theme for c in earlier if c.theme_id],
     )
     Candidate.objects.filter(pk__in=[c.pk for c in earlier]).update(case=case)
+    lead = lead_span(source.text)
+    if lead is not None:
+        # Publishing needs a quote supporting the case itself: the lead, which the editor may replace.
+        evidence = Evidence(
+            source=source,
+            start=lead[0],
+            end=lead[1],
+            quote=source.text[lead[0] : lead[1]],
+            claim="导语 lead",
+            case=case,
+        )
+        evidence.full_clean()
+        evidence.save()
     return Case.objects.get(pk=case.pk)
