@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from import_export.admin import ImportExportMixin
@@ -25,8 +28,36 @@ class ImportExportHistoryAdmin(ImportExportMixin, HistoryAdmin):
     writes empty XLSX cells as the text "None", which breaks round trips, so it is skipped here.
     """
 
+    # Excel opens a CSV as UTF-8 only when it starts with a BOM (the API's CSV has one too).
+    to_encoding = "utf-8-sig"
+
     def get_export_formats(self):
         return [_without_library_escaping(fmt) for fmt in super().get_export_formats()]
+
+    def write_to_tmp_storage(self, import_file, input_format):
+        # Excel on Chinese Windows saves CSV as GBK/GB18030: read it as such and keep it as UTF-8.
+        if not input_format.is_binary():
+            data = b"".join(import_file.chunks())
+            try:
+                data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                # When neither fits, reading fails below and add_data_read_fail_error_to_form names the line.
+                with contextlib.suppress(UnicodeDecodeError):
+                    data = data.decode("gb18030").encode("utf-8")
+            import_file = ContentFile(data, name=import_file.name)
+        return super().write_to_tmp_storage(import_file, input_format)
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, UnicodeDecodeError):
+            line = e.object[: e.start].count(b"\n") + 1
+            form.add_error(
+                "import_file",
+                f"第 {line} 行无法解码：文件既不是 UTF-8 也不是 GBK/GB18030。请另存为“CSV UTF-8”。"
+                f" Line {line} cannot be decoded: the file is neither UTF-8 nor GBK/GB18030; save it as "
+                '"CSV UTF-8" and import again.',
+            )
+            return
+        super().add_data_read_fail_error_to_form(form, e)
 
 
 def _without_library_escaping(fmt: type) -> type:

@@ -146,6 +146,18 @@ class GuardedResource(SearchIndexedResourceMixin, resources.ModelResource):
             return "'" + value
         return value
 
+    def before_import(self, dataset, **kwargs):
+        # A misspelt column (summary_enn) would be dropped without a word: refuse the file instead.
+        known = {field.column_name for field in self.get_import_fields()} | {
+            field.column_name for field in self.get_export_fields()
+        }
+        unknown = [header for header in dataset.headers or [] if header and header not in known]
+        if unknown:
+            raise ValueError(
+                f"未知列 unknown column(s): {', '.join(unknown)}; the columns are: {', '.join(sorted(known))}"
+            )
+        super().before_import(dataset, **kwargs)
+
     def before_import_row(self, row, **kwargs):
         text_columns = self._text_columns()
         for key, value in row.items():
@@ -233,7 +245,15 @@ class CaseResource(GuardedResource):
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
         if instance.pk is not None:
-            instance.revision += 1
+            stored = Case.objects.filter(pk=instance.pk).values_list("revision", flat=True).first()
+            given = _as_text(row.get("revision"))
+            # A stale file must not overwrite a newer edit: its revision is the one it was exported at.
+            if given and stored is not None and given != str(stored):
+                raise ValidationError(
+                    f"case {instance.public_id}: 文件已过期 the file is stale (revision {given}, the case is now at "
+                    f"revision {stored}); export again and re-apply the changes"
+                )
+            instance.revision = (stored or instance.revision) + 1
 
 
 class OrganisationResource(GuardedResource):

@@ -85,7 +85,7 @@ def test_a_bad_row_names_row_column_and_reason_and_nothing_is_imported(client, s
 def test_an_unknown_reference_is_reported_with_its_column(client, superuser, db):
     build_world()
     client.force_login(superuser)
-    content = export_file(client, Metric).decode()
+    content = export_file(client, Metric).decode("utf-8-sig")
     header, row = content.splitlines()[:2]
     columns = header.split(",")
     values = row.split(",")
@@ -100,7 +100,7 @@ def test_formula_cells_are_escaped_on_export_and_restored_on_import(client, supe
     story = build_world()
     Case.objects.filter(pk=story.case.pk).update(title_en='=HYPERLINK("http://evil")')
     client.force_login(superuser)
-    content = export_file(client, Case).decode()
+    content = export_file(client, Case).decode("utf-8-sig")
     assert "'=HYPERLINK" in content
     preview = import_preview(client, Case, content.encode())
     assert preview.context["result"].totals["skip"] == 1
@@ -112,7 +112,7 @@ def test_importing_a_case_cannot_publish_it_or_change_a_public_one(client, edito
 
     public = make_story(Status.PUBLISHED).case
     client.force_login(editor)
-    content = export_file(client, Case).decode()
+    content = export_file(client, Case).decode("utf-8-sig")
     dataset = tablib.import_set(content, format="csv")
     rows = list(dataset.dict)
     rows[0]["title_zh"] = "编辑偷改"
@@ -130,7 +130,7 @@ def test_importing_a_case_cannot_publish_it_or_change_a_public_one(client, edito
 
 def test_new_cases_import_as_drafts(client, editor, story):
     client.force_login(editor)
-    content = export_file(client, Case).decode()
+    content = export_file(client, Case).decode("utf-8-sig")
     dataset = tablib.import_set(content, format="csv")
     row = dict(next(iter(dataset.dict)), public_id="imported-case", status="published", title_zh="导入的案例")
     out = tablib.Dataset(headers=dataset.headers)
@@ -160,3 +160,63 @@ def test_xlsx_codes_read_back_as_numbers_still_resolve(db):
     assert LocalityWidget("locality").clean(510105005.0).code == "510105005"
     with pytest.raises(ValueError, match="column locality: no locality with code 999999999"):
         LocalityWidget("locality").clean("999999999")
+
+
+def test_the_csv_export_starts_with_a_bom_so_excel_reads_it_as_utf8(client, superuser, db):
+    build_world()
+    client.force_login(superuser)
+    content = export_file(client, Case)
+    assert content.startswith("\ufeff".encode())
+    assert "public_id" in content.decode("utf-8-sig").splitlines()[0]
+
+
+def _case_rows(client) -> tablib.Dataset:
+    return tablib.import_set(export_file(client, Case).decode("utf-8-sig"), format="csv")
+
+
+def test_a_gbk_csv_from_excel_on_chinese_windows_imports(client, superuser, db):
+    story = build_world()
+    client.force_login(superuser)
+    dataset = _case_rows(client)
+    row = list(dataset[0])
+    row[dataset.headers.index("title_zh")] = "改过的标题"
+    dataset[0] = row
+    preview = import_preview(client, Case, dataset.export("csv").encode("gbk"))
+    result = preview.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert confirm(client, Case, preview).status_code == 302
+    assert Case.objects.get(pk=story.case.pk).title_zh == "改过的标题"
+
+
+def test_an_undecodable_file_is_refused_naming_the_line(client, superuser, db):
+    build_world()
+    client.force_login(superuser)
+    content = b"public_id,title_zh\r\n" + b"x,\xff\xff\xff\r\n"
+    page = import_preview(client, Case, content).content.decode()
+    assert "第 2 行无法解码" in page and "Line 2 cannot be decoded" in page
+
+
+def test_an_unknown_column_is_an_error_not_silently_dropped(client, superuser, db):
+    story = build_world()
+    client.force_login(superuser)
+    dataset = _case_rows(client)
+    dataset.append_col(["typo"] * len(dataset), header="summary_enn")
+    preview = import_preview(client, Case, dataset.export("csv").encode())
+    result = preview.context["result"]
+    assert result.has_errors()
+    assert "summary_enn" in preview.content.decode()
+    assert Case.objects.get(pk=story.case.pk).summary_en != "typo"
+
+
+def test_a_stale_row_is_refused_and_named(client, superuser, db):
+    story = build_world()
+    client.force_login(superuser)
+    dataset = _case_rows(client)
+    Case.objects.filter(pk=story.case.pk).update(title_zh="别人刚改的", revision=story.case.revision + 1)
+    row = list(dataset[0])
+    row[dataset.headers.index("title_zh")] = "旧文件里的标题"
+    dataset[0] = row
+    preview = import_preview(client, Case, dataset.export("csv").encode())
+    page = preview.content.decode()
+    assert f"case {story.case.public_id}" in page and "stale" in page
+    assert Case.objects.get(pk=story.case.pk).title_zh == "别人刚改的"
