@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirec
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from cases.admin.evidence import EvidenceForm, quote_in_context
+from cases.admin.evidence import EvidenceForm, QuoteNotesMixin, quote_in_context
 from cases.admin.filters import region_filter
 from cases.admin.mixins import (
     CaseGuardedAdmin,
@@ -154,7 +154,7 @@ TRANSITION_LABELS = {
 
 
 @admin.register(Case)
-class CaseAdmin(SearchIndexAdminMixin, ImportExportHistoryAdmin):
+class CaseAdmin(QuoteNotesMixin, SearchIndexAdminMixin, ImportExportHistoryAdmin):
     resource_classes = [CaseResource]
     form = CaseAdminForm
     list_display = ["public_id", "title_zh", "status", "primary_locality", "period_text", "published_at", "updated_at"]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
 from cases.models import Evidence
+from cases.models.sources import quote_differences
 from cases.services.evidence import evidence_locate
 
 # Characters of source text shown either side of a quote before the full text is folded away.
@@ -28,6 +30,8 @@ class EvidenceForm(forms.ModelForm):
         exclude = ["start", "end"]  # noqa: DJ006 -- offsets are looked up, never typed
         widgets = {"quote": forms.Textarea(attrs={"rows": 2, "cols": 60})}
 
+    quote_note = ""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         instance = self.instance
@@ -46,7 +50,31 @@ class EvidenceForm(forms.ModelForm):
             except ValidationError as error:
                 # The error names its field (quote or occurrence), so it shows next to it.
                 self.add_error(None, error)
+            else:
+                exact = source.text[self.instance.start : self.instance.end]
+                if exact != quote:
+                    # Matched modulo punctuation width or spacing: keep the source's text, and say so.
+                    cleaned["quote"] = exact
+                    self.quote_note = (
+                        f"引文按来源原文保存 The quote was stored as the source prints it, {exact!r}: it differed from "
+                        f"what was typed in {' and '.join(quote_differences(quote, exact))}."
+                    )
         return cleaned
+
+
+class QuoteNotesMixin:
+    """Tell the editor when a quote was stored as the source prints it rather than as typed."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if getattr(form, "quote_note", ""):
+            self.message_user(request, form.quote_note, messages.INFO)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for inline_form in formset.forms:
+            if getattr(inline_form, "quote_note", ""):
+                self.message_user(request, inline_form.quote_note, messages.INFO)
 
 
 def quote_in_context(evidence: Evidence) -> str:

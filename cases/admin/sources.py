@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db import models
 
-from cases.admin.evidence import EvidenceForm, quote_in_context
+from cases.admin.evidence import EvidenceForm, QuoteNotesMixin, quote_in_context
 from cases.admin.mixins import CaseGuardedAdmin, HistoryAdmin, PreloadingInline, citations_html
 from cases.admin.search import SearchIndexAdminMixin
 from cases.citations import source_citation
@@ -66,7 +66,7 @@ class SourceCreditAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(CaseGuardedAdmin, HistoryAdmin):
+class EvidenceAdmin(QuoteNotesMixin, CaseGuardedAdmin, HistoryAdmin):
     form = EvidenceForm
     list_display = ["__str__", "claim", "source", "subject_display"]
     # Every subject a row can point at, joined so the subject column costs no query per row.

@@ -16,6 +16,40 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# Quotes copied from the web or typed by hand differ from the received text in punctuation width
+# (， for ,) and spacing; they are found modulo these, and the source's own span is what is stored.
+_FOLD = {chr(0xFF01 + i): chr(0x21 + i) for i in range(94)} | {
+    "。": ".",
+    "“": '"',
+    "”": '"',
+    "‘": "'",
+    "’": "'",
+    "〔": "(",
+    "〕": ")",
+}
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """``text`` with widths folded and whitespace dropped, and each kept character's offset in ``text``."""
+    chars, offsets = [], []
+    for index, char in enumerate(text):
+        if char.isspace():
+            continue
+        chars.append(_FOLD.get(char, char))
+        offsets.append(index)
+    return "".join(chars), offsets
+
+
+def quote_differences(quote: str, exact: str) -> list[str]:
+    """What separates a typed quote from the source's text it was matched to."""
+    kinds = []
+    if "".join(quote.split()) != "".join(exact.split()):
+        kinds.append("full-width/half-width punctuation 全角/半角标点")
+    if [c for c in quote if c.isspace()] != [c for c in exact if c.isspace()]:
+        kinds.append("whitespace 空白")
+    return kinds
+
+
 class Document(models.Model):
     """A text as received (a newspaper page, a report, a policy text), kept byte-for-byte as decoded."""
 
@@ -135,20 +169,43 @@ class Source(models.Model):
         return spans
 
     def locate(self, quote: str, occurrence: int = 1) -> tuple[int, int]:
-        """Offsets of the ``occurrence``-th appearance of ``quote`` in the text, or a ValidationError."""
-        if not quote:
+        """Offsets of the ``occurrence``-th appearance of ``quote`` in the text, or a ValidationError.
+
+        Found verbatim, or else modulo punctuation width and whitespace (``locate_loosely``): the
+        offsets are then those of the source's own text, which the caller stores as the quote.
+        """
+        if not quote or not quote.strip():
             raise ValidationError({"quote": "the quote is empty"})
         start = -1
         for _ in range(occurrence):
             start = self.text.find(quote, start + 1)
             if start < 0:
-                raise ValidationError(
-                    {
-                        "quote": f"quote {quote!r} does not occur in source {self}"
-                        + (f" {occurrence} times" if occurrence > 1 else "")
-                    }
-                )
-        return start, start + len(quote)
+                break
+        else:
+            return start, start + len(quote)
+        loose = self.locate_loosely(quote, occurrence)
+        if loose is not None:
+            return loose
+        raise ValidationError(
+            {
+                "quote": f"quote {quote!r} does not occur in source {self}"
+                + (f" {occurrence} times" if occurrence > 1 else "")
+                + " (even ignoring full-width/half-width punctuation and whitespace)"
+            }
+        )
+
+    def locate_loosely(self, quote: str, occurrence: int = 1) -> tuple[int, int] | None:
+        """The ``occurrence``-th match of ``quote`` modulo punctuation width and whitespace, as offsets in the text."""
+        text, offsets = _folded(self.text)
+        wanted, _ = _folded(quote)
+        if not wanted:
+            return None
+        start = -1
+        for _ in range(occurrence):
+            start = text.find(wanted, start + 1)
+            if start < 0:
+                return None
+        return offsets[start], offsets[start + len(wanted) - 1] + 1
 
 
 class CreditRole(models.TextChoices):
@@ -253,6 +310,8 @@ class Evidence(models.Model):
         text = self.source.text
         if self.start is None or self.end is None:
             self.start, self.end = self.source.locate(self.quote)
+            # A loose match stores the source's own text, so the quote is exactly the span.
+            self.quote = text[self.start : self.end]
         elif text[self.start : self.end] != self.quote:
             raise ValidationError(
                 {

@@ -119,3 +119,31 @@ def test_an_editor_cannot_attach_evidence_to_a_public_case_from_the_evidence_pag
     before = Evidence.objects.count()
     assert _evidence_post(client, public, "小区").status_code == 403
     assert Evidence.objects.count() == before
+
+
+def test_a_quote_copied_with_full_width_punctuation_is_stored_as_the_source_prints_it(client, editor, story):
+    text = story.source.text
+    comma = next(i for i, char in enumerate(text) if char in ",，" and 4 <= i < len(text) - 6)
+    printed = text[comma - 4 : comma + 6]
+    typed = printed.replace(",", "，") if "," in printed else printed.replace("，", ",")
+    typed = typed[:3] + " " + typed[3:]  # and a stray space, as a copy from the web gives
+    client.force_login(editor)
+    response = _evidence_post(client, story, typed)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    evidence = Evidence.objects.latest("pk")
+    assert evidence.quote == printed == text[evidence.start : evidence.end]
+    page = client.get(response.url).content.decode()
+    assert "as the source prints it" in page and "punctuation" in page and "whitespace" in page
+    assert "the quote is empty" not in page
+
+
+def test_a_whitespace_quote_is_empty_and_a_missing_one_says_what_was_tried(db):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    source = factories.source(text="长城社区有18个小区,引进了13家物业公司。")
+    assert source.locate("18个小区，引进") == (5, 13)
+    with pytest.raises(ValidationError, match="the quote is empty"):
+        source.locate("  ")
+    with pytest.raises(ValidationError, match="even ignoring"):
+        source.locate("19个小区")
