@@ -111,7 +111,18 @@ class CandidateAdmin(admin.ModelAdmin):
 
     @admin.action(description="采纳 Accept selected candidates 采纳所选")
     def accept_selected(self, request, queryset):
-        chosen = list(queryset.filter(status__in=["proposed", "edited"]).select_related("source"))
+        self._accept(request, list(queryset.filter(status__in=["proposed", "edited"]).select_related("source")))
+
+    def accept_all_view(self, request, source_id: int):
+        """POST from the box above the queue: accept every open candidate of one source."""
+        source = Source.objects.filter(pk=source_id).first()
+        back = reverse("admin:cases_candidate_changelist") + f"?source__id__exact={source_id}"
+        if request.method != "POST" or source is None or not self.has_change_permission(request):
+            return redirect(back)
+        self._accept(request, list(source.candidates.open().select_related("source")))
+        return redirect(back)
+
+    def _accept(self, request, chosen: list[Candidate]) -> None:
         try:
             report = candidates_accept_each(candidates=chosen, user=request.user)
         except PermissionDenied as error:
@@ -228,6 +239,11 @@ class CandidateAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path("ingest/", self.admin_site.admin_view(self.ingest_view), name="cases_candidate_ingest"),
+            path(
+                "accept-all/<int:source_id>/",
+                self.admin_site.admin_view(self.accept_all_view),
+                name="cases_candidate_accept_all",
+            ),
             path(
                 "start-draft/<int:source_id>/",
                 self.admin_site.admin_view(self.start_draft_view),

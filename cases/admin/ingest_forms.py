@@ -11,6 +11,8 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 
 from cases.ingest.indicators import suggest_indicators
 from cases.models import Candidate, DatePrecision, FactType, Indicator, Level, Locality, OrganisationKind, Qualifier
@@ -22,6 +24,43 @@ NEW_PLACE_LEVELS = [(Level.COMMUNITY.value, Level.COMMUNITY.label), (Level.COMPO
 
 def _locality_code_field(label: str, help_text: str) -> forms.CharField:
     return forms.CharField(label=label, required=False, max_length=12, help_text=help_text)
+
+
+def _place_picker(label: str, help_text: str) -> forms.ModelChoiceField:
+    """The case form's place autocomplete (name, full name, code or alias), for a candidate."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=Locality.objects.all(),
+        required=False,
+        help_text=help_text,
+        widget=AutocompleteSelect(Candidate._meta.get_field("locality"), admin.site),
+    )
+
+
+def place_path(place: Locality | None, new_name: str = "") -> str:
+    """四川省 › 成都市 › 武侯区 › 玉林街道 (code), with a new place's name appended."""
+    if place is None:
+        return new_name or "—"
+    names = [above.name for above in place.ancestors() if above.level != Level.COUNTRY] + [place.name]
+    path = " › ".join(names) + (f" ({place.code})" if place.code else "")
+    return f"{path} › {new_name}（新 new）" if new_name else path
+
+
+def article_region(candidate: Candidate) -> Locality | None:
+    """The prefecture most of the article's other proposed places lie in, if the article has one."""
+    codes = []
+    for other in candidate.source.candidates.filter(fact_type=FactType.LOCALITY).exclude(pk=candidate.pk):
+        code = other.payload.get("code") or other.payload.get("parent_code") or ""
+        if len(code) >= 4:
+            codes.append(code[:4])
+    if not codes:
+        return None
+    best = max(set(codes), key=codes.count)
+    return Locality.objects.filter(code=best).first() if codes.count(best) * 2 > len(codes) else None
+
+
+def fits_region(code: str, region: Locality | None) -> bool:
+    return region is None or not code or code.startswith(region.code or "")
 
 
 class CandidateForm(forms.ModelForm):
@@ -62,11 +101,33 @@ class CandidateForm(forms.ModelForm):
 
 
 class LocalityCandidateForm(CandidateForm):
-    code = _locality_code_field("统计用区划代码 code", "a place of the gazetteer; leave empty for a new place")
+    place = _place_picker("地区 place", "pick a place of the gazetteer; leave empty for a new place")
+    code = _locality_code_field("统计用区划代码 code", "or type its code")
     name = forms.CharField(label="名称 name", max_length=100)
     level = forms.ChoiceField(label="级别 level (new place)", choices=NEW_PLACE_LEVELS, required=False)
-    parent_code = _locality_code_field("上级代码 parent code", "where a new place belongs, e.g. its street")
+    parent_place = _place_picker("上级 parent", "where a new place belongs, e.g. its street")
+    parent_code = _locality_code_field("上级代码 parent code", "or type the parent's code")
     payload_fields = ("code", "name", "level", "parent_code")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        payload = self.instance.payload or {}
+        if not self.instance.pk:
+            return
+        # The proposal as a full path, and a warning when it lies outside the article's other places.
+        code = payload.get("code") or ""
+        place = Locality.objects.filter(code=code).first() if code else None
+        parent = None if place else Locality.objects.filter(code=payload.get("parent_code") or "-").first()
+        proposed = place_path(place) if place else place_path(parent, payload.get("name", ""))
+        region = article_region(self.instance)
+        note = f"提议 proposed: {proposed}"
+        if not fits_region(code or payload.get("parent_code") or "", region):
+            note += f" — ⚠ 不在本文其他地点所在的{region.name} not in {region.name} like the article's other places"
+        self.fields["place"].help_text = note
+        if place is not None:
+            self.initial.setdefault("place", place.pk)
+        if parent is not None:
+            self.initial.setdefault("parent_place", parent.pk)
 
     def clean_code(self):
         return self.clean_code_of("code")
@@ -76,8 +137,25 @@ class LocalityCandidateForm(CandidateForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("code") and not data.get("parent_code") and not self.instance.payload.get("parent_key"):
-            self.add_error("parent_code", "a new place needs its parent: give the parent's code")
+        # The picker wins over a typed code when both are given and differ.
+        for picked, typed in (("place", "code"), ("parent_place", "parent_code")):
+            chosen = data.get(picked)
+            if chosen is not None and picked in self.changed_data:
+                if not chosen.code and picked == "place":
+                    self.add_error(
+                        picked, "pick a place with a statistical code, or give a new place's name and parent"
+                    )
+                    continue
+                data[typed] = chosen.code or ""
+                if not chosen.code:
+                    data["parent_id"] = chosen.pk
+        if (
+            not data.get("code")
+            and not data.get("parent_code")
+            and not data.get("parent_id")
+            and not self.instance.payload.get("parent_key")
+        ):
+            self.add_error("parent_place", "a new place needs its parent: pick it or give its code")
         return data
 
     def build_payload(self, payload: dict) -> dict:
@@ -91,6 +169,15 @@ class LocalityCandidateForm(CandidateForm):
             parent = Locality.objects.get(code=data["parent_code"])
             payload.update(parent_code=parent.code, parent_name=parent.name)
             payload.pop("parent_key", None)
+            payload.pop("parent_id", None)
+        elif data.get("parent_id"):
+            parent = Locality.objects.get(pk=data["parent_id"])
+            payload.update(parent_id=parent.pk, parent_name=parent.name)
+            payload.pop("parent_key", None)
+            payload.pop("parent_code", None)
+        if "label" not in self.changed_data and payload.get("parent_name"):
+            # The queue's label follows the correction (芳华社区（新，上级 玉林街道）).
+            self.instance.label = f"{payload['name']}（新，上级 {payload['parent_name']}）"[:300]
         return payload
 
 

@@ -247,6 +247,8 @@ def _accept_locality(candidate: Candidate) -> dict:
     parent = None
     if payload.get("parent_code"):
         parent = Locality.objects.filter(code=payload["parent_code"]).first()
+    elif payload.get("parent_id"):
+        parent = Locality.objects.filter(pk=payload["parent_id"]).first()
     elif payload.get("parent_key"):
         parent = _locality_from_key(payload["parent_key"], candidate.source)
     if parent is None:

@@ -72,10 +72,24 @@ def _log_in(browser, base: str, username: str):  # noqa: F811
     return page
 
 
-def _correct(editor: Editor, label: str, fields: dict[str, str]) -> None:
+def _pick(editor: Editor, name: str, typed: str, choice: str) -> None:
+    """Choose a place in an autocomplete (select2) field: open it, type, click the match."""
+    page = editor.page
+    page.locator(f"#id_{name} + .select2 .select2-selection").click()
+    editor.act(f"open the {name} picker")
+    page.locator(".select2-search__field").fill(typed)
+    editor.typed += 1
+    page.locator(".select2-results__option", has_text=choice).first.click()
+    editor.act(f"pick {choice}")
+
+
+def _correct(editor: Editor, label: str, fields: dict[str, str], picks: dict | None = None, shows: str = "") -> None:
     """Open a candidate from the queue, change some fields and save back to the queue."""
     queue = editor.page.url
     editor.click(f"open {label}", "#result_list th a, #result_list td a", has_text=label)
+    assert shows in editor.page.inner_text("#candidate_form")
+    for name, (typed, choice) in (picks or {}).items():
+        _pick(editor, name, typed, choice)
     for name, value in fields.items():
         field = editor.page.locator(f"#id_{name}")
         if field.evaluate("e => e.tagName") == "SELECT":
@@ -114,19 +128,17 @@ def test_an_editor_takes_a_pasted_article_to_review_and_a_reviewer_publishes_it(
     editor.click("ingest", "input[type=submit][value*='Ingest']")
     assert "candidates proposed" in editor.messages()
 
-    # One place: the new community belongs to its street, not straight to the district.
-    _correct(editor, "芳华社区（新", {"parent_code": "510107005"})
+    # One place: the new community belongs to its street, not straight to the district. The form
+    # shows the proposal as a full path.
+    proposed = "四川省 › 成都市 › 武侯区 (510107) › 芳华社区（新 new）"
+    _correct(editor, "芳华社区（新", {}, picks={"parent_place": ("玉林", "玉林街道")}, shows=proposed)
     # One organisation: the alliance goes by a shorter name too.
     _correct(editor, "芳华社区物业服务联盟", {"other_names": "物业服务联盟"})
     # One person: her post as the community's party secretary, with its full name.
     _correct(editor, "周海燕", {"title": "芳华社区党委书记"})
 
-    # Everything else as proposed: select all, accept.
-    page.check("#action-toggle")
-    editor.act("select all")
-    page.select_option("select[name=action]", "accept_selected")
-    editor.act("choose 采纳 accept")
-    editor.click("go", "button[name=index]")
+    # Everything else as proposed: one button in the box above the queue accepts all that is open.
+    editor.click("accept all open", "button.accept-all")
     accepted_message = editor.messages()
     assert "Accepted" in accepted_message and "Start the draft case" in accepted_message, accepted_message
 
