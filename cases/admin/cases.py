@@ -157,6 +157,11 @@ TRANSITION_LABELS = {
 class CaseAdmin(QuoteNotesMixin, SearchIndexAdminMixin, ImportExportHistoryAdmin):
     resource_classes = [CaseResource]
     form = CaseAdminForm
+
+    class Media:
+        # "Working…" on the search box: the first search after a restart loads jieba.
+        js = ["cases/admin/busy.js"]
+
     list_display = ["public_id", "title_zh", "status", "primary_locality", "period_text", "published_at", "updated_at"]
     list_select_related = ["primary_locality"]
     list_filter = ["status", region_filter("primary_locality", "localities"), "themes"]

@@ -62,6 +62,10 @@ class CandidateAdmin(admin.ModelAdmin):
     actions = ["accept_selected", "reject_selected", "start_draft_case"]
     change_list_template = "admin/cases/candidate/change_list.html"
 
+    class Media:
+        # "Working…" on the search box: the first search after a restart loads jieba.
+        js = ["cases/admin/busy.js"]
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         # One structured form per fact type (name, kind, parent, title, value, indicator …).
         kwargs["form"] = FORMS.get(obj.fact_type, CandidateForm) if obj is not None else CandidateForm

@@ -125,6 +125,8 @@ def test_an_editor_takes_a_pasted_article_to_review_and_a_reviewer_publishes_it(
     editor.fill("#id_headline", HEADLINE)
     editor.fill("#id_byline", "本报记者 陈立")
     editor.fill("#id_text", ARTICLE)
+    # The form says "working…" while the first ingest of a fresh process loads its dictionaries.
+    assert page.locator("script[src*='busy.js']").count() == 1
     editor.click("ingest", "input[type=submit][value*='Ingest']")
     assert "candidates proposed" in editor.messages()
 
