@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from import_export import fields, resources, widgets
 
 from cases.admin.search import SearchIndexedResourceMixin
 from cases.models import Case, Indicator, Initiative, Locality, Metric, Organisation, Person, Theme
-from cases.services.workflow import can_edit_case
+from cases.services.editing import check_editable
 
 
 def _as_text(value: Any) -> str:
@@ -186,10 +186,13 @@ class GuardedResource(SearchIndexedResourceMixin, resources.ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         user = kwargs.get("user")
         case = self.guarded_case(instance)
-        if case is not None and case.pk and user is not None and not can_edit_case(case=case, user=user):
-            raise ValidationError(
-                f"case {case.public_id} is {case.get_status_display()}; only a reviewer may change it"
-            )
+        if case is not None and case.pk and user is not None:
+            try:
+                check_editable(case=case, user=user)
+            except PermissionDenied:
+                raise ValidationError(
+                    f"case {case.public_id} is {case.get_status_display()}; only a reviewer may change it"
+                ) from None
         if user is not None:
             instance._history_user = user
         super().before_save_instance(instance, row, **kwargs)
