@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from cases.admin.evidence import EvidenceForm, QuoteNotesMixin, quote_in_context
 from cases.admin.filters import region_filter
 from cases.admin.mixins import (
+    PLAIN_DECIMALS,
     CaseGuardedAdmin,
     ImportExportHistoryAdmin,
     ReadOnlyAfterPublishInline,
@@ -72,6 +73,7 @@ class CaseAdminForm(forms.ModelForm):
 
 class MetricInline(ReadOnlyAfterPublishInline, admin.TabularInline):
     model = Metric
+    formfield_overrides = PLAIN_DECIMALS
     fk_name = "case"
     extra = 0
     fields = ["indicator", "value", "value_upper", "unit", "counted", "qualifier", "period_kind", "period_text"]

@@ -6,7 +6,13 @@ from django.contrib import admin
 
 from cases.admin.actors import AliasSearchMixin
 from cases.admin.filters import region_filter
-from cases.admin.mixins import CaseGuardedAdmin, HistoryAdmin, ImportExportHistoryAdmin, PreloadingInline
+from cases.admin.mixins import (
+    PLAIN_DECIMALS,
+    CaseGuardedAdmin,
+    HistoryAdmin,
+    ImportExportHistoryAdmin,
+    PreloadingInline,
+)
 from cases.admin.resources import MetricResource
 from cases.admin.search import SearchIndexAdminMixin
 from cases.models import Indicator, Initiative, InitiativeParticipant, Metric, Theme
@@ -57,6 +63,7 @@ class InitiativeParticipantAdmin(admin.ModelAdmin):
 
 @admin.register(Metric)
 class MetricAdmin(CaseGuardedAdmin, ImportExportHistoryAdmin):
+    formfield_overrides = PLAIN_DECIMALS
     resource_classes = [MetricResource]
     list_display = ["__str__", "indicator", "qualifier", "period_text", "case", "locality", "organisation"]
     list_select_related = ["indicator", "case", "locality", "organisation", "initiative"]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+from decimal import Decimal
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
@@ -188,3 +190,17 @@ def citations_html(cite) -> str:
         ((CITATION_STYLE_LABELS[style], style, text(style)) for style in CITATION_STYLES),
     )
     return format_html("<dl>{}</dl>", rows)
+
+
+class PlainDecimalInput(forms.NumberInput):
+    """A count shows as 5, not 5.0000 (the column keeps four decimal places for shares and rates)."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            value = f"{value.normalize():f}"
+        elif isinstance(value, str) and "." in value:
+            value = value.rstrip("0").rstrip(".")
+        return super().format_value(value)
+
+
+PLAIN_DECIMALS = {models.DecimalField: {"widget": PlainDecimalInput}}

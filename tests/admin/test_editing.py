@@ -147,3 +147,17 @@ def test_a_whitespace_quote_is_empty_and_a_missing_one_says_what_was_tried(db):
         source.locate("  ")
     with pytest.raises(ValidationError, match="even ignoring"):
         source.locate("19个小区")
+
+
+def test_a_metric_count_reads_5_not_5_0000_in_its_form(client, editor, story):
+    metric = Metric.objects.filter(case=story.case).first() or Metric.objects.first()
+    if metric is None:
+        from cases.models import Indicator
+
+        metric = Metric.objects.create(
+            indicator=Indicator.objects.create(code="c", name_zh="个数"), value=5, case=story.case
+        )
+    Metric.objects.filter(pk=metric.pk).update(value=5)
+    client.force_login(editor)
+    page = client.get(reverse("admin:cases_metric_change", args=[metric.pk])).content.decode()
+    assert 'name="value" value="5"' in page and "5.0000" not in page
