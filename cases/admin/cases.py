@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirec
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from cases.admin.evidence import EvidenceForm, QuoteNotesMixin, quote_in_context
+from cases.admin.evidence import EvidenceForm, OccurrenceDisplayMixin, QuoteNotesMixin, quote_in_context
 from cases.admin.filters import region_filter
 from cases.admin.mixins import (
     PLAIN_DECIMALS,
@@ -93,7 +93,7 @@ class CaseOrganisationInline(ReadOnlyAfterPublishInline, admin.TabularInline):
     verbose_name_plural = "参与组织 participating organisations"
 
 
-class EvidenceInline(ReadOnlyAfterPublishInline, admin.StackedInline):
+class EvidenceInline(OccurrenceDisplayMixin, ReadOnlyAfterPublishInline, admin.StackedInline):
     model = Evidence
     fk_name = "case"
     form = EvidenceForm

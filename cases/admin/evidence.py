@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
@@ -62,7 +62,17 @@ class EvidenceForm(forms.ModelForm):
         return cleaned
 
 
-class QuoteNotesMixin:
+class OccurrenceDisplayMixin:
+    """On a read-only page the form's ``occurrence`` field is shown from the stored offsets, not as None."""
+
+    @admin.display(description="第几处 occurrence")
+    def occurrence(self, obj: Evidence):
+        if not obj.pk or not obj.source_id:
+            return "—"
+        return obj.source.text.count(obj.quote, 0, obj.start) + 1
+
+
+class QuoteNotesMixin(OccurrenceDisplayMixin):
     """Tell the editor when a quote was stored as the source prints it rather than as typed."""
 
     def save_model(self, request, obj, form, change):

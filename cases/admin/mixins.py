@@ -21,6 +21,13 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     list_per_page = 50
 
+    def set_history_delta_changes(self, request, page_obj, *args, **kwargs):
+        super().set_history_delta_changes(request, page_obj, *args, **kwargs)
+        # A change saved without a reason shows a dash, not "None".
+        for record in page_obj.object_list:
+            if record.history_change_reason is None:
+                record.history_change_reason = "—"
+
 
 class ImportExportHistoryAdmin(ImportExportMixin, HistoryAdmin):
     """History plus CSV/XLSX import (dry-run preview, then confirm) and export.

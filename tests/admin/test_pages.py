@@ -188,3 +188,15 @@ def test_the_case_page_offers_only_the_moves_the_user_may_make(client, editor, r
     assert "changed by someone else" in stale.lower()
     client.post(publish, {"revision": story.case.revision + 1})
     assert Case.objects.get(pk=story.case.pk).status == Status.PUBLISHED
+
+
+def test_read_only_and_history_pages_show_no_none(client, editor, db):
+    import re
+
+    from tests.admin.conftest import make_story
+
+    story = make_story(Status.PUBLISHED)
+    client.force_login(editor)
+    for view in ("change", "history"):
+        page = client.get(reverse(f"admin:cases_case_{view}", args=[story.case.pk])).content.decode()
+        assert not re.search(r">\s*None\s*<", page), view
