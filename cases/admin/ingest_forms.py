@@ -59,6 +59,20 @@ def article_region(candidate: Candidate) -> Locality | None:
     return Locality.objects.filter(code=best).first() if codes.count(best) * 2 > len(codes) else None
 
 
+def describe_locality_key(field: forms.Field, payload: dict) -> None:
+    """Say which place a proposal's ``locality_key`` names, as a full path, not a bare code."""
+    key = payload.get("locality_key") or ""
+    if not key:
+        return
+    if key.isdigit():
+        place = Locality.objects.filter(code=key).first()
+        field.help_text += f"; proposed: {place_path(place) if place else key}"
+        return
+    parent_key, _, name = key.rpartition("/")
+    parent = Locality.objects.filter(code=parent_key).first() if parent_key.isdigit() else None
+    field.help_text += f"; proposed: {place_path(parent, name) if parent else name}"
+
+
 def fits_region(code: str, region: Locality | None) -> bool:
     return region is None or not code or code.startswith(region.code or "")
 
@@ -199,8 +213,7 @@ class OrganisationCandidateForm(CandidateForm):
         key = payload.get("locality_key") or ""
         if key.isdigit():
             self.initial.setdefault("locality_code", key)
-        else:
-            self.fields["locality_code"].help_text += f"; proposed: a new place {payload.get('locality_name', '')}"
+        describe_locality_key(self.fields["locality_code"], payload)
 
     def clean_locality_code(self):
         return self.clean_code_of("locality_code")
@@ -290,6 +303,7 @@ class MetricCandidateForm(CandidateForm):
         key = payload.get("locality_key") or ""
         if key.isdigit():
             self.initial.setdefault("locality_code", key)
+        describe_locality_key(self.fields["locality_code"], payload)
 
     def clean_locality_code(self):
         return self.clean_code_of("locality_code")

@@ -120,3 +120,15 @@ def test_a_person_is_corrected_with_a_post_in_an_organisation_and_accepted(admin
     assert person.payload["positions"][0] == {"title": "社区党委书记", "organisation": "农光东里社区党委"}
     accepted = candidate_accept(candidate=person)
     assert accepted.person.positions.get().title == "社区党委书记"
+
+
+def test_place_proposals_show_a_full_path_and_a_misfit_is_flagged(admin_client, source):
+    party = source.candidates.get(fact_type="organisation", label="农光东里社区党委")
+    page = admin_client.get(change_url(party)).content.decode()
+    assert "北京市 › 北京城区" in page or "北京市 ›" in page
+    place = source.candidates.filter(fact_type="locality").exclude(payload__code=None).first()
+    assert "提议 proposed: 北京市" in admin_client.get(change_url(place)).content.decode()
+    # A place far from the article's others is flagged.
+    place.payload = {"code": "5101", "name": "成都市", "level": "prefecture"}
+    place.save()
+    assert "⚠" in admin_client.get(change_url(place)).content.decode()
