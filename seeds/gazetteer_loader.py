@@ -1,24 +1,45 @@
-"""Load the national gazetteer (seeds/gazetteer/divisions.csv) into the locality tree."""
+"""Load the national gazetteer (seeds/gazetteer/divisions.csv and villages.csv.xz) into the locality tree.
+
+665,276 places: the first file holds provinces to townships, the second (xz-compressed, read with
+``lzma``) the 620,573 villages and residents' committees. Both have the same columns. Every row is
+checked before anything is written; a bad row stops the load with its file and line, and the
+transaction leaves the database as it was.
+
+Rows are written with one multi-row statement per level (``executemany`` on SQLite, ``COPY`` on
+PostgreSQL), with materialized paths and full names computed here from the codes, not by
+``Locality.save()``. History is not recorded for reference data.
+"""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+import hashlib
+import io
+import lzma
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from tqdm import tqdm
 
 from cases.models import Level, Locality, LocalityAlias
 from cases.models.places import CODE_LENGTHS, PLACEHOLDER_NAMES
 from seeds.errors import SeedError
+from seeds.models import SeedRecord
 
-GAZETTEER_CSV = Path(__file__).resolve().parent / "gazetteer" / "divisions.csv"
+GAZETTEER_DIR = Path(__file__).resolve().parent / "gazetteer"
+GAZETTEER_CSV = GAZETTEER_DIR / "divisions.csv"
+VILLAGES_CSV = GAZETTEER_DIR / "villages.csv.xz"
+# The full gazetteer, in the order it must load (parents first).
+GAZETTEER_FILES: tuple[Path, ...] = (GAZETTEER_CSV, VILLAGES_CSV)
 COUNTRY_NAME = "中华人民共和国"
 COUNTRY_ALIASES = ("中国", "全国")
 COLUMNS = ["code", "name", "level", "parent_code", "aliases"]
-LEVELS = [Level.PROVINCE, Level.PREFECTURE, Level.COUNTY, Level.TOWNSHIP]
+LEVELS = [Level.PROVINCE, Level.PREFECTURE, Level.COUNTY, Level.TOWNSHIP, Level.COMMUNITY]
+# The code length of each level's parent (a community's parent is a 9-digit township).
+PARENT_LENGTHS = {Level.PROVINCE: 0, Level.PREFECTURE: 2, Level.COUNTY: 4, Level.TOWNSHIP: 6, Level.COMMUNITY: 9}
+_INSERT_COLUMNS = ("name", "name_en", "full_name", "level", "parent_id", "code", "path", "note")
 
 
 @dataclass
@@ -36,6 +57,10 @@ class GazetteerResult:
     created: int = 0
     updated: int = 0
     aliases_created: int = 0
+    per_level: dict[str, int] = field(default_factory=dict)
+    # True when the files' digest and the row counts matched the last load, so rows were not compared.
+    skipped: bool = False
+    digest: str = ""
 
     @property
     def changed(self) -> bool:
@@ -52,112 +77,221 @@ def country() -> Locality:
     return root
 
 
-def read_divisions(path: Path, *, prefixes: Iterable[str] | None = None) -> list[Division]:
-    """Parse and check the CSV; ``prefixes`` keeps only rows under (or above) those codes."""
+def _lines(path: Path) -> Iterator[str]:
     name = str(path)
-    wanted = tuple(prefixes or ())
     try:
-        handle = path.open(encoding="utf-8", newline="")
+        if path.suffix == ".xz":
+            handle = io.TextIOWrapper(lzma.open(path, "rb"), encoding="utf-8", newline="")  # noqa: SIM115
+        else:
+            handle = path.open(encoding="utf-8", newline="")
     except OSError as error:
         raise SeedError(name, f"cannot open: {error.strerror}") from None
+    try:
+        with handle:
+            yield from handle
+    except (lzma.LZMAError, EOFError) as error:
+        raise SeedError(name, f"not a valid xz file: {error}") from None
+    except UnicodeDecodeError as error:
+        raise SeedError(name, f"not UTF-8: {error}") from None
+
+
+def read_divisions(
+    paths: Path | Sequence[Path], *, prefixes: Iterable[str] | None = None, seen: set[str] | None = None
+) -> list[Division]:
+    """Parse and check the files in order; ``prefixes`` keeps only rows under (or above) those codes.
+
+    A row is refused (``SeedError`` naming file and line) for an unknown level, a code that is not
+    all digits or whose length does not fit the level, a duplicate code, a parent that is not the
+    code's prefix for the level above or that no earlier row defines, or an empty name.
+    """
+    if isinstance(paths, Path):
+        paths = [paths]
+    wanted = tuple(prefixes or ())
+    seen = set() if seen is None else seen
     rows: list[Division] = []
-    seen: set[str] = set()
-    with handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames != COLUMNS:
-            raise SeedError(name, f"header must be {','.join(COLUMNS)}, not {','.join(reader.fieldnames or [])}")
+    for path in paths:
+        name = str(path)
+        reader = csv.reader(_lines(path))
+        header = next(reader, None)
+        if header != COLUMNS:
+            raise SeedError(name, f"header must be {','.join(COLUMNS)}, not {','.join(header or [])}")
         for line, raw in enumerate(reader, start=2):
             record = f"line {line}"
-            code, level, parent_code = raw["code"], raw["level"], raw["parent_code"]
-            if level not in CODE_LENGTHS or level not in LEVELS:
+            if len(raw) != len(COLUMNS):
+                raise SeedError(name, f"{len(raw)} fields, expected {len(COLUMNS)}", record=record)
+            code, division_name, level, parent_code, aliases = raw
+            if level not in PARENT_LENGTHS:
                 raise SeedError(name, f"unknown level {level!r}", record=record, field="level")
-            if not code.isdigit() or len(code) != CODE_LENGTHS[level]:
-                raise SeedError(name, f"malformed {level} code {code!r}", record=record, field="code")
+            if not (code.isascii() and code.isdigit()) or len(code) != CODE_LENGTHS[level]:
+                raise SeedError(
+                    name,
+                    f"malformed {level} code {code!r} (a {level} code has {CODE_LENGTHS[level]} digits)",
+                    record=record,
+                    field="code",
+                )
             if code in seen:
                 raise SeedError(name, f"duplicate code {code}", record=record, field="code")
             if level == Level.PROVINCE:
                 if parent_code:
                     raise SeedError(name, "a province has no parent", record=record, field="parent_code")
-            elif parent_code not in seen:
+            elif parent_code != code[: PARENT_LENGTHS[level]]:
                 raise SeedError(
                     name,
-                    f"unknown parent {parent_code!r} (parents must come first)",
+                    f"parent {parent_code!r} of {code} is not its {PARENT_LENGTHS[level]}-digit prefix",
                     record=record,
                     field="parent_code",
                 )
-            elif not code.startswith(parent_code):
-                raise SeedError(name, f"code {code} is not under its parent {parent_code}", record=record, field="code")
-            if not raw["name"].strip():
-                raise SeedError(name, "empty name", record=record, field="name")
+            elif parent_code not in seen:
+                raise SeedError(
+                    name,
+                    f"unknown parent {parent_code!r} of {code} (parents must come first)",
+                    record=record,
+                    field="parent_code",
+                )
+            division_name = division_name.strip()
+            if not division_name:
+                raise SeedError(name, f"empty name for {code}", record=record, field="name")
             seen.add(code)
             if wanted and not any(code.startswith(p) or p.startswith(code) for p in wanted):
                 continue
-            aliases = [a for a in raw["aliases"].split("|") if a]
-            rows.append(Division(code, raw["name"].strip(), level, parent_code, aliases))
+            rows.append(Division(code, division_name, level, parent_code, [a for a in aliases.split("|") if a]))
     return rows
 
 
-def _full_name(division: Division, parent_full_name: str) -> str:
-    if division.name in PLACEHOLDER_NAMES:
+def _full_name(name: str, parent_full_name: str) -> str:
+    if name in PLACEHOLDER_NAMES:
         return parent_full_name
-    return parent_full_name + division.name
+    return parent_full_name + name
+
+
+def bulk_insert(table: str, columns: Sequence[str], rows: list[tuple]) -> None:
+    """Insert many rows in one statement stream: COPY on PostgreSQL, executemany elsewhere."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    column_list = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {quote(table)} ({column_list}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {quote(table)} ({column_list}) VALUES ({placeholders})", rows)
+
+
+def files_digest(paths: Sequence[Path], prefixes: Iterable[str] | None) -> str:
+    """sha256 over the files' bytes and the code filter: the version of the data being loaded."""
+    digest = hashlib.sha256()
+    for path in paths:
+        try:
+            digest.update(path.read_bytes())
+        except OSError as error:
+            raise SeedError(str(path), f"cannot open: {error.strerror}") from None
+    digest.update("|".join(sorted(prefixes or ())).encode())
+    return digest.hexdigest()
+
+
+def _loaded_marker(digest: str) -> str:
+    places = Locality.objects.filter(code__isnull=False).count()
+    aliases = LocalityAlias.objects.count()
+    return f"{digest} {places} {aliases}"
+
+
+_MARKER = {"corpus": "gazetteer", "kind": "gazetteer.digest"}
 
 
 @transaction.atomic
 def load_gazetteer(
-    path: Path | None = None, *, limit_codes_prefixes: Iterable[str] | None = None, progress: bool = True
+    path: Path | Sequence[Path] | None = None,
+    *,
+    divisions: list[Division] | None = None,
+    limit_codes_prefixes: Iterable[str] | None = None,
+    progress: bool = True,
+    full_check: bool = False,
 ) -> GazetteerResult:
-    """Create or update every division in the CSV; a second run changes nothing.
+    """Create or update every division in the files; a second run changes nothing.
 
-    Rows are inserted in bulk, level by level, with their materialized paths computed
-    from the codes (no per-row save). History is not recorded for the reference data.
+    When the files' digest and the row counts equal those recorded by the last load, the rows
+    are not compared again (``full_check=True`` compares them anyway; ``load_seeds
+    --check-gazetteer``). ``divisions`` loads rows already read by ``read_divisions`` (tests).
     """
-    path = path or GAZETTEER_CSV
-    divisions = read_divisions(path, prefixes=limit_codes_prefixes)
-    result = GazetteerResult(rows=len(divisions))
-    root = country()
-    existing = {
-        loc.code: loc
-        for loc in Locality.objects.filter(code__isnull=False).only(
-            "id", "code", "name", "level", "parent_id", "path", "full_name"
-        )
-    }
-    by_code: dict[str, Locality] = dict(existing)
-    bar = tqdm(total=len(divisions), desc="gazetteer", unit=" places", disable=not progress, leave=False)
-    for level in LEVELS:
-        new: list[Locality] = []
-        for division in (d for d in divisions if d.level == level):
-            parent = by_code[division.parent_code] if division.parent_code else root
-            full_name = _full_name(division, parent.full_name if parent.level != Level.COUNTRY else "")
-            current = existing.get(division.code)
-            if current is None:
-                loc = Locality(
-                    name=division.name,
-                    level=level,
-                    parent=parent,
-                    code=division.code,
-                    path=f"{parent.path}{division.code}/",
-                    full_name=full_name,
-                )
-                new.append(loc)
-                by_code[division.code] = loc
-            elif (current.name, current.level, current.parent_id) != (division.name, level, parent.id):
-                current.name, current.level, current.parent = division.name, level, parent
-                current.save()  # save() recomputes paths and full names beneath
-                result.updated += 1
-        Locality.objects.bulk_create(new, batch_size=2000)
-        result.created += len(new)
-        bar.update(sum(1 for d in divisions if d.level == level))
-    bar.close()
-    result.aliases_created = _load_aliases(divisions, by_code)
+    digest = ""
+    if divisions is None:
+        paths = GAZETTEER_FILES if path is None else ([path] if isinstance(path, Path) else list(path))
+        digest = files_digest(paths, limit_codes_prefixes)
+        if not full_check and SeedRecord.objects.filter(**_MARKER, key=_loaded_marker(digest)).exists():
+            return GazetteerResult(skipped=True)
+        divisions = read_divisions(paths, prefixes=limit_codes_prefixes)
+    result = _load(divisions, progress=progress)
+    result.digest = digest
+    mark_loaded(digest)
     return result
 
 
-def _load_aliases(divisions: list[Division], by_code: dict[str, Locality]) -> int:
-    wanted = {(by_code[d.code].pk, alias) for d in divisions for alias in d.aliases}
+def mark_loaded(digest: str) -> None:
+    """Record the files' digest with the current row counts (``load_all`` calls it again at its end)."""
+    if digest:
+        SeedRecord.objects.filter(**_MARKER).delete()
+        SeedRecord.objects.create(**_MARKER, key=_loaded_marker(digest), object_id=0)
+
+
+def _load(divisions: list[Division], *, progress: bool) -> GazetteerResult:
+    result = GazetteerResult(rows=len(divisions))
+    root = country()
+    # code -> (id, name, level, parent_id, path, full_name) of every coded place already loaded.
+    existing = {
+        row[0]: row[1:]
+        for row in Locality.objects.filter(code__isnull=False)
+        .values_list("code", "id", "name", "level", "parent_id", "path", "full_name")
+        .iterator(chunk_size=20000)
+    }
+    # code -> (id, path, full_name), filled level by level; the country is the parent of provinces.
+    known: dict[str, tuple[int, str, str]] = {"": (root.pk, root.path, "")}
+    for code, (pk, _, _, _, place_path, full_name) in existing.items():
+        known[code] = (pk, place_path, full_name)
+    by_level: dict[str, list[Division]] = {level: [] for level in LEVELS}
+    for division in divisions:
+        by_level[division.level].append(division)
+    bar = tqdm(total=len(divisions), desc="gazetteer", unit=" places", disable=not progress, leave=False)
+    table = Locality._meta.db_table
+    for level in LEVELS:
+        new_rows: list[tuple] = []
+        for division in by_level[level]:
+            parent_id, parent_path, parent_full_name = known[division.parent_code]
+            current = existing.get(division.code)
+            if current is None:
+                place_path = f"{parent_path}{division.code}/"
+                full_name = _full_name(division.name, parent_full_name)
+                new_rows.append((division.name, "", full_name, level, parent_id, division.code, place_path, ""))
+                known[division.code] = (0, place_path, full_name)
+            elif (current[1], current[2], current[3]) != (division.name, level, parent_id):
+                locality = Locality.objects.get(pk=current[0])
+                locality.name, locality.level, locality.parent_id = division.name, level, parent_id
+                locality.save()  # save() recomputes paths and full names beneath
+                known[division.code] = (locality.pk, locality.path, locality.full_name)
+                result.updated += 1
+        bulk_insert(table, _INSERT_COLUMNS, new_rows)
+        result.created += len(new_rows)
+        result.per_level[level] = len(by_level[level])
+        if new_rows:
+            ids = Locality.objects.filter(level=level, code__isnull=False).values_list("code", "id")
+            for code, pk in ids.iterator(chunk_size=20000):
+                entry = known[code]
+                if entry[0] == 0:
+                    known[code] = (pk, entry[1], entry[2])
+        bar.update(len(by_level[level]))
+    bar.close()
+    result.aliases_created = _load_aliases(divisions, known, fresh=not existing)
+    return result
+
+
+def _load_aliases(divisions: list[Division], known: dict[str, tuple[int, str, str]], *, fresh: bool) -> int:
+    wanted = {(known[d.code][0], alias) for d in divisions for alias in d.aliases}
     if not wanted:
         return 0
-    have = set(LocalityAlias.objects.filter(locality__code__isnull=False).values_list("locality_id", "name"))
-    missing = [LocalityAlias(locality_id=pk, name=name) for pk, name in sorted(wanted - have)]
-    LocalityAlias.objects.bulk_create(missing, batch_size=2000)
-    return len(missing)
+    if not fresh:
+        have = LocalityAlias.objects.filter(locality__code__isnull=False).values_list("locality_id", "name")
+        wanted.difference_update(have.iterator(chunk_size=20000))
+    bulk_insert(LocalityAlias._meta.db_table, ("locality_id", "name"), sorted(wanted))
+    return len(wanted)

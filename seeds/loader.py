@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from django.db import transaction
 from cases.models import Indicator, Theme
 from seeds.corpus_loader import load_corpus_file
 from seeds.errors import SeedError
-from seeds.gazetteer_loader import GAZETTEER_CSV, GazetteerResult, load_gazetteer
+from seeds.gazetteer_loader import GAZETTEER_FILES, Division, GazetteerResult, load_gazetteer, mark_loaded
 from seeds.parsing import records
 
 SEEDS_DIR = Path(__file__).resolve().parent
@@ -48,7 +48,9 @@ class LoadSummary:
 
     def line(self) -> str:
         parts = []
-        if self.gazetteer:
+        if self.gazetteer and self.gazetteer.skipped:
+            parts.append("gazetteer unchanged since the last load (same files, same row counts)")
+        elif self.gazetteer:
             g = self.gazetteer
             parts.append(f"gazetteer {g.rows:,} places ({g.created:,} new, {g.updated:,} changed)")
         if self.vocabulary:
@@ -114,17 +116,30 @@ def load_corpus(paths: Iterable[Path] | None = None) -> dict[str, Counter[str]]:
 @transaction.atomic
 def load_all(
     *,
-    gazetteer: Path | None = GAZETTEER_CSV,
+    gazetteer: Path | Sequence[Path] | None = GAZETTEER_FILES,
     corpus: Iterable[Path] | None = None,
+    gazetteer_divisions: list[Division] | None = None,
     limit_codes_prefixes: Iterable[str] | None = None,
     progress: bool = True,
+    full_check: bool = False,
 ) -> LoadSummary:
-    """Gazetteer, vocabularies, then corpus, in one transaction. ``gazetteer=None`` skips it."""
+    """Gazetteer, vocabularies, then corpus, in one transaction. ``gazetteer=None`` skips it.
+
+    ``gazetteer_divisions`` (rows already read by ``read_divisions``) replaces the files: the
+    test suite reads its fixture gazetteer once per run and inserts it per module.
+    """
     started = time.perf_counter()
     summary = LoadSummary()
-    if gazetteer is not None:
-        summary.gazetteer = load_gazetteer(gazetteer, limit_codes_prefixes=limit_codes_prefixes, progress=progress)
+    if gazetteer_divisions is not None:
+        summary.gazetteer = load_gazetteer(divisions=gazetteer_divisions, progress=progress)
+    elif gazetteer is not None:
+        summary.gazetteer = load_gazetteer(
+            gazetteer, limit_codes_prefixes=limit_codes_prefixes, progress=progress, full_check=full_check
+        )
     summary.vocabulary = load_vocabularies()
     summary.corpus = load_corpus(corpus)
+    if summary.gazetteer is not None:
+        # The corpus may add aliases to gazetteer places: record the counts as they end up.
+        mark_loaded(summary.gazetteer.digest)
     summary.seconds = time.perf_counter() - started
     return summary

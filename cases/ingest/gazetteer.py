@@ -1,17 +1,28 @@
-"""Finding gazetteer places in text: an Aho-Corasick automaton over names and aliases.
+"""Finding gazetteer places in text: Aho-Corasick automata over names and aliases.
 
-Only coded places from the province to the township level are matched: they are the national
-gazetteer. Communities, villages and compounds are found by pattern in ``extraction`` and
-proposed as new children, so curated records never leak into what the extractor "finds".
+Two automata. Coded places from the province to the township level (44,703, with their aliases)
+are held in memory with their rows. The 620,573 coded villages and communities are matched by a
+second automaton over their place names and short forms (东于架村, 东于架; committee names are
+left out, as 长城社区 already matches inside 长城社区居民委员会). It stores only word lengths, is
+built once per version of the data and cached on disk (``settings.GAZETTEER_CACHE_DIR``), so a
+fresh process loads it in well under a second; the candidate rows of a matched word are read from
+the database when a text needs them. Compounds and other uncoded places are found by pattern in
+``places.new_place_mentions`` and proposed as new children.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import ahocorasick
-from django.db.models import Max
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Max, Q
 
 from cases.models import Level, Locality, LocalityAlias
 from cases.models.places import PLACEHOLDER_NAMES
@@ -72,7 +83,56 @@ class Entry:
     is_short: bool
 
 
+# Aliases ending so are committee names (长城社区居民委员会): the place name inside them matches.
+COMMITTEE_ENDINGS = ("委员会", "委会")
+# A level-5 word ending so names the place in full (东于架村); anything else is a short form (东于架).
+VILLAGE_NAME_ENDINGS = ("社区", "村", "嘎查", "居委会", "生活区", "管理区", "委员会")
+
+
+class VillageIndex:
+    """Level-5 names and short forms in an automaton; candidates come from the database."""
+
+    def __init__(self, automaton: ahocorasick.Automaton | None):
+        self.automaton = automaton
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """Every match, overlapping ones included: (start, end, word)."""
+        if self.automaton is None:
+            return []
+        found = []
+        for end_index, length in self.automaton.iter(text):
+            start = end_index - length + 1
+            found.append((start, end_index + 1, text[start : end_index + 1]))
+        return found
+
+    @staticmethod
+    def candidates(words: set[str]) -> dict[str, list[Place]]:
+        """The coded villages and communities each word names (two indexed queries)."""
+        if not words:
+            return {}
+        rows = Locality.objects.filter(level=Level.COMMUNITY, code__isnull=False)
+        found: dict[str, list[Place]] = {}
+        for row in rows.filter(name__in=words).values_list("id", "code", "name", "level", "parent_id"):
+            found.setdefault(row[2], []).append(Place(*row))
+        aliases = LocalityAlias.objects.filter(
+            name__in=words, locality__level=Level.COMMUNITY, locality__code__isnull=False
+        ).values_list(
+            "name", "locality_id", "locality__code", "locality__name", "locality__level", "locality__parent_id"
+        )
+        for word, *row in aliases:
+            places = found.setdefault(word, [])
+            if all(p.id != row[0] for p in places):
+                places.append(Place(*row))
+        return found
+
+
+def is_full_village_name(word: str) -> bool:
+    return word.endswith(VILLAGE_NAME_ENDINGS)
+
+
 class Gazetteer:
+    villages: VillageIndex = VillageIndex(None)
+
     def __init__(self, places: list[Place], aliases: list[tuple[int, str]]):
         self.by_id = {place.id: place for place in places}
         self.by_code = {place.code: place for place in places}
@@ -115,12 +175,55 @@ _cache: dict[str, object] = {}
 
 def _fingerprint() -> tuple:
     localities = Locality.objects.filter(code__isnull=False, level__in=GAZETTEER_LEVELS)
-    return (
-        localities.count(),
-        localities.aggregate(m=Max("id"))["m"],
-        LocalityAlias.objects.count(),
-        LocalityAlias.objects.aggregate(m=Max("id"))["m"],
-    )
+    everything = Locality.objects.aggregate(n=Count("id"), m=Max("id"))
+    aliases = LocalityAlias.objects.aggregate(n=Count("id"), m=Max("id"))
+    return (localities.count(), everything["n"], everything["m"], aliases["n"], aliases["m"])
+
+
+def _village_words() -> set[str]:
+    villages = {"level": Level.COMMUNITY, "code__isnull": False}
+    words = set(Locality.objects.filter(**villages).values_list("name", flat=True).iterator(chunk_size=20000))
+    committee = Q()
+    for ending in COMMITTEE_ENDINGS:
+        committee |= Q(name__endswith=ending)
+    aliases = LocalityAlias.objects.filter(**{f"locality__{k}": v for k, v in villages.items()}).exclude(committee)
+    words.update(aliases.values_list("name", flat=True).iterator(chunk_size=20000))
+    return {word for word in words if len(word) >= 2}
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:16]
+
+
+def _cache_path(fingerprint: tuple) -> Path:
+    """One file per database, named by the version of its data (row counts and highest ids)."""
+    database = _digest((connection.vendor, str(connection.settings_dict.get("NAME"))))
+    return Path(settings.GAZETTEER_CACHE_DIR) / f"villages-{database}-{_digest(fingerprint)}.automaton"
+
+
+def village_index(fingerprint: tuple) -> VillageIndex:
+    """The level-5 automaton for this version of the data: from the disk cache, else built and saved."""
+    path = _cache_path(fingerprint)
+    if path.exists():
+        try:
+            return VillageIndex(ahocorasick.load(str(path), pickle.loads))
+        except (OSError, ValueError, pickle.UnpicklingError):
+            pass  # a damaged or foreign file: rebuild it
+    words = _village_words()
+    if not words:
+        return VillageIndex(None)
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
+    for word in words:
+        automaton.add_word(word)
+    automaton.make_automaton()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(path.name.rsplit("-", 1)[0] + "-*.automaton"):
+        stale.unlink(missing_ok=True)
+    # Write beside and rename: a concurrent reader never sees half a file.
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    automaton.save(str(tmp), pickle.dumps)
+    tmp.replace(path)
+    return VillageIndex(automaton)
 
 
 def get_gazetteer() -> Gazetteer:
@@ -137,6 +240,8 @@ def get_gazetteer() -> Gazetteer:
                     locality__code__isnull=False, locality__level__in=GAZETTEER_LEVELS
                 ).values_list("locality_id", "name")
             )
-            _cache["gazetteer"] = Gazetteer(places, aliases)
+            gazetteer = Gazetteer(places, aliases)
+            gazetteer.villages = village_index(fingerprint)
+            _cache["gazetteer"] = gazetteer
             _cache["fingerprint"] = fingerprint
         return _cache["gazetteer"]  # type: ignore[return-value]

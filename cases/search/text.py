@@ -118,16 +118,41 @@ def variants_of(word: str) -> tuple[str, ...]:
 
 
 def database_names() -> list[str]:
-    """Locality, organisation and initiative names and aliases worth keeping as single tokens."""
-    from cases.models import Initiative, Locality, LocalityAlias, Organisation
+    """Locality, organisation and initiative names and aliases worth keeping as single tokens.
 
+    The 620,573 gazetteer villages and communities are left out (adding them one by one took
+    most of a minute and would split ordinary words such as 和平 or 光明 oddly); only those that
+    curated records use — with a case, an organisation, an initiative or a compound beneath —
+    become words. Extraction finds the others with the gazetteer's automaton.
+    """
+    from cases.models import Case, Initiative, Level, Locality, LocalityAlias, Metric, Organisation
+
+    referenced: set[int] = set(Case.objects.values_list("primary_locality_id", flat=True))
+    referenced.update(Case.localities.through.objects.values_list("locality_id", flat=True))
+    referenced.update(Organisation.objects.values_list("locality_id", flat=True))
+    referenced.update(Initiative.localities.through.objects.values_list("locality_id", flat=True))
+    referenced.update(Metric.objects.values_list("locality_id", flat=True))
+    referenced.update(Locality.objects.filter(code__isnull=True).values_list("parent_id", flat=True))
+    used_villages = set(
+        Locality.objects.filter(pk__in=referenced - {None}, level=Level.COMMUNITY).values_list("pk", flat=True)
+    )
+    villages = {"level": Level.COMMUNITY, "code__isnull": False}
     names: set[str] = set()
-    for name in Locality.objects.values_list("name", flat=True):
+    names.update(
+        LocalityAlias.objects.exclude(**{f"locality__{k}": v for k, v in villages.items()}).values_list(
+            "name", flat=True
+        )
+    )
+    names.update(LocalityAlias.objects.filter(locality__in=used_villages).values_list("name", flat=True))
+    listed = [
+        *Locality.objects.exclude(**villages).values_list("name", flat=True),
+        *Locality.objects.filter(pk__in=used_villages).values_list("name", flat=True),
+    ]
+    for name in listed:
         names.add(name)
         # 西岸观邸小区 is mostly written 西岸观邸: keep the compound's own name whole too.
         if name.endswith("小区") and len(name) >= 5:
             names.add(name[:-2])
-    names.update(LocalityAlias.objects.values_list("name", flat=True))
     for model in (Organisation, Initiative):
         for name, aliases in model.objects.values_list("name", "aliases"):
             names.add(name)

