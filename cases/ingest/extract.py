@@ -16,7 +16,7 @@ from cases.ingest.gazetteer import get_gazetteer
 from cases.ingest.metrics import metric_mentions
 from cases.ingest.numbers import date_mentions
 from cases.ingest.people import person_mentions
-from cases.ingest.places import Mention, assign_parents, gazetteer_mentions, new_place_mentions
+from cases.ingest.places import Mention, assign_parents, gazetteer_mentions, new_place_mentions, village_mentions
 from cases.ingest.textview import make_view
 from cases.models import Theme
 
@@ -60,6 +60,8 @@ class _Collector:
 def _place_key(m: Mention) -> str:
     if m.place is not None:
         return m.place.code
+    if m.candidates:
+        return "?" + "|".join(p.code for p in m.candidates)
     parent = m.parent.code if m.parent else (_place_key(m.parent_mention) if m.parent_mention else "")
     return f"{parent}/{m.name}"
 
@@ -67,6 +69,13 @@ def _place_key(m: Mention) -> str:
 def _place_payload(m: Mention) -> dict:
     if m.place is not None:
         return {"code": m.place.code, "name": m.place.name, "level": m.place.level}
+    if m.candidates:
+        # Ambiguous: the reviewer picks one of these codes; nothing is chosen for them.
+        return {
+            "name": m.name,
+            "level": m.level,
+            "candidates": [{"code": p.code, "name": p.name} for p in m.candidates],
+        }
     payload = {"name": m.name, "level": m.level, "new": True}
     if m.parent is not None:
         payload["parent_code"] = m.parent.code
@@ -84,15 +93,19 @@ def extract(text: str, *, publication: datetime.date | None = None, themes: list
     out = _Collector(view)
     gazetteer = get_gazetteer()
     known = gazetteer_mentions(work, gazetteer)
-    new = new_place_mentions(work, known)
-    assign_parents(new, known)
-    places = sorted(known + new, key=lambda m: m.start)
+    villages = village_mentions(work, known, gazetteer)
+    new = new_place_mentions(work, known + villages)
+    assign_parents(new, known + villages)
+    places = sorted(known + villages + new, key=lambda m: m.start)
     orgs = organisation_mentions(work, places)
     for m in places:
         if m.place is not None and m.place.code in _only_qualifying(known, orgs):
             continue
         label = m.place.name if m.place else f"{m.name}（新，上级 {_place_payload(m).get('parent_name', '?')}）"
-        out.add(LOCALITY, _place_key(m), label, _place_payload(m), m.start, m.end, 0.9 if m.place else 0.7)
+        if m.candidates:
+            label = f"{m.name}（{len(m.candidates)} 处同名，待选）"
+        confidence = m.confidence if m.confidence is not None else (0.9 if m.place else 0.7)
+        out.add(LOCALITY, _place_key(m), label, _place_payload(m), m.start, m.end, confidence)
 
     org_keys: dict[int, str] = {}
     for org in orgs:

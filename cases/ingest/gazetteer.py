@@ -221,7 +221,7 @@ def village_index(fingerprint: tuple) -> VillageIndex:
         stale.unlink(missing_ok=True)
     # Write beside and rename: a concurrent reader never sees half a file.
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    automaton.save(str(tmp), pickle.dumps)
+    automaton.save(str(tmp))  # lengths only: no serializer
     tmp.replace(path)
     return VillageIndex(automaton)
 

@@ -4,6 +4,13 @@ Resolution reads the whole text: unambiguous mentions first, then each ambiguous
 name is scored by how many of its candidate's ancestors (or descendants) the text names, with a
 bonus for an ancestor printed right before it (金牛区金泉街道). A bare county short form (沂源) is
 kept only when the text also names its province, prefecture or full name.
+
+Villages and communities (level 5) are matched by the gazetteer's second automaton and kept only
+when the text names a place above them: the candidates are those under a township, county or
+prefecture the text names (the deepest such level wins; one printed right before the name settles
+it). One candidate left: it is the place. Several: the mention carries them all with a low
+confidence and no place, so a reviewer chooses. A bare short form (东于架 for 东于架村) needs its
+township in the text, or its county printed right before it, unless it is not an ordinary word.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from cases.ingest.gazetteer import Gazetteer, Place
+from cases.ingest.gazetteer import Entry, Gazetteer, Place, is_full_village_name
 from cases.ingest.lexicon import organisations
 from cases.ingest.segmenter import looks_like_name
 from cases.ingest.textview import is_han
@@ -54,6 +61,9 @@ class Mention:
     qualifier: bool = False  # only printed to qualify the next, more specific, name
     options: tuple = field(default_factory=tuple)
     suffix: str = ""
+    # Level 5 matched by the gazetteer but not settled: every candidate the context allows.
+    candidates: tuple[Place, ...] = ()
+    confidence: float | None = None
 
     @property
     def rank(self) -> int:
@@ -122,6 +132,71 @@ def gazetteer_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
         if first.end == second.start and first.place.is_ancestor_of(second.place):
             first.qualifier = True
     return kept
+
+
+# Depth of the context that supports a level-5 candidate: its township, county or prefecture.
+_SUPPORT = ((9, Level.TOWNSHIP), (6, Level.COUNTY), (4, Level.PREFECTURE))
+
+
+def _is_ordinary_word(word: str) -> bool:
+    from cases.ingest.segmenter import posseg
+
+    posseg()  # initialises jieba's default dictionary
+    import jieba
+
+    return bool(jieba.dt.FREQ.get(word))
+
+
+def village_mentions(text: str, known: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """Villages and communities of the gazetteer, resolved by the places named around them."""
+    if not known:
+        return []
+    taken = [(m.start, m.end) for m in known]
+    matches = [
+        (start, end, word)
+        for start, end, word in gazetteer.villages.find(text)
+        if not any(a < end and start < b for a, b in taken)
+    ]
+    if not matches:
+        return []
+    context = {m.place.code: m for m in known if m.place is not None}
+    candidates = gazetteer.villages.candidates({word for _, _, word in matches})
+    proposals: list[tuple[int, int, int, Mention]] = []
+    for start, end, word in matches:
+        places = candidates.get(word, [])
+        full = is_full_village_name(word)
+        support = next(
+            (
+                (length, level, found)
+                for length, level in _SUPPORT
+                if (found := [p for p in places if p.code[:length] in context])
+            ),
+            None,
+        )
+        if support is None:
+            continue
+        length, level, supported = support
+        adjacent = [p for p in supported if context[p.code[:length]].end == start]
+        if not full and level != Level.TOWNSHIP and not adjacent and _is_ordinary_word(word):
+            continue  # 和平 in 和平发展, even with a county of a 和平村 in the text
+        if not full and level == Level.PREFECTURE and not adjacent:
+            continue
+        chosen = adjacent if len(adjacent) == 1 else supported
+        mention = Mention(start, end, word, level=Level.COMMUNITY)
+        if len(chosen) == 1:
+            mention.place = chosen[0]
+            mention.options = (Entry(chosen[0], is_short=not full),)
+            mention.confidence = 0.9 if (adjacent or level == Level.TOWNSHIP) and full else 0.7
+        else:
+            mention.candidates = tuple(sorted(chosen, key=lambda p: p.code))
+            mention.confidence = 0.3
+        # Longer words first, then the settled ones: 河北郭庄村 beats 郭庄 inside it.
+        proposals.append((-(end - start), 0 if mention.place else 1, start, mention))
+    kept: list[Mention] = []
+    for _, _, _, mention in sorted(proposals, key=lambda t: t[:3]):
+        if not any(o.start < mention.end and mention.start < o.end for o in kept):
+            kept.append(mention)
+    return sorted(kept, key=lambda m: m.start)
 
 
 def _scan_back(text: str, end: int, floor: int, stops: set[int]) -> int:
