@@ -203,6 +203,8 @@ class CorpusLoader(RecordWriter):
             "note": record.str("note"),
         }
         natural = {"code": code} if code else {"parent": parent, "name": fields["name"], "code__isnull": True}
+        if code:
+            self._check_against_gazetteer(record, code, fields)
         key = record.str("key")
         locality = self._upsert(record, Locality, key, fields, natural)
         self.localities[key] = locality
@@ -210,6 +212,17 @@ class CorpusLoader(RecordWriter):
             _, created = LocalityAlias.objects.get_or_create(locality=locality, name=str(alias))
             self.counts["locality aliases created"] += created
         self._evidence(record, locality=locality)
+
+    def _check_against_gazetteer(self, record: Record, code: str, fields: dict) -> None:
+        """A curated place with a code is the gazetteer's row: its name, level and parent must agree."""
+        row = Locality.objects.filter(code=code).select_related("parent").first()
+        if row is None:
+            return
+        parent = fields["parent"]
+        if (row.name, row.level, row.parent_id) != (fields["name"], fields["level"], parent.pk if parent else None):
+            said = f"{fields['name']} ({fields['level']}, under {parent.code or parent.name if parent else '-'})"
+            found = f"{row.name} ({row.level}, under {row.parent.code or row.parent.name if row.parent else '-'})"
+            raise record.error(f"disagrees with the gazetteer: code {code} is {found}, the record says {said}", "code")
 
     def _organisation(self, record: Record) -> None:
         record.check_keys(

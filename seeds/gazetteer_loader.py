@@ -134,17 +134,17 @@ def read_divisions(
             if level == Level.PROVINCE:
                 if parent_code:
                     raise SeedError(name, "a province has no parent", record=record, field="parent_code")
-            elif parent_code != code[: PARENT_LENGTHS[level]]:
-                raise SeedError(
-                    name,
-                    f"parent {parent_code!r} of {code} is not its {PARENT_LENGTHS[level]}-digit prefix",
-                    record=record,
-                    field="parent_code",
-                )
             elif parent_code not in seen:
                 raise SeedError(
                     name,
                     f"unknown parent {parent_code!r} of {code} (parents must come first)",
+                    record=record,
+                    field="parent_code",
+                )
+            elif parent_code != code[: PARENT_LENGTHS[level]]:
+                raise SeedError(
+                    name,
+                    f"parent {parent_code!r} of {code} is not its {PARENT_LENGTHS[level]}-digit prefix",
                     record=record,
                     field="parent_code",
                 )

@@ -4,17 +4,26 @@ Every test runs with the cheap MD5 password hasher (PBKDF2 costs seconds a hash 
 machine) and over plain HTTP (production settings redirect to HTTPS and mark cookies secure;
 the test client speaks HTTP). Both are set here once for the whole run.
 
-``seeded`` loads the whole seed data set (gazetteer, vocabularies, curated page) once per
-test module, inside a transaction that is rolled back when the module ends; each test
-runs in a savepoint within it. Modules that use it must not use ``transactional_db``.
+``seeded`` loads the seed data set (a fixture gazetteer, vocabularies, curated page) once per
+test module, inside a transaction that is rolled back when the module ends; each test runs in a
+savepoint within it. Modules that use it must not use ``transactional_db``.
+
+The fixture gazetteer is all of ``divisions.csv`` (provinces to townships, 44,703 places) plus
+the villages and communities of a few townships (``tests/fixtures/gazetteer/villages.csv``), not
+the 620,573 of ``villages.csv.xz``: it is read and checked once per run (``fixture_gazetteer``)
+and inserted per module with one statement per level. ``tests/seeds/test_full_gazetteer.py``
+loads the full file once.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from django.db import transaction
 from django.test.utils import override_settings
 
+from seeds.gazetteer_loader import GAZETTEER_CSV, Division, read_divisions
 from seeds.loader import LoadSummary, load_all
 
 TEST_SETTINGS = {
@@ -31,9 +40,27 @@ def _test_settings():
         yield
 
 
+FIXTURE_VILLAGES = Path(__file__).resolve().parent / "fixtures" / "gazetteer" / "villages.csv"
+FIXTURE_GAZETTEER = (GAZETTEER_CSV, FIXTURE_VILLAGES)
+
+
+@pytest.fixture(scope="session")
+def fixture_gazetteer() -> list[Division]:
+    """The test gazetteer's rows, read and checked once per run."""
+    return read_divisions(FIXTURE_GAZETTEER)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def gazetteer_cache(tmp_path_factory):
+    """Village automata of the test databases go to a directory of this run, not var/."""
+    from django.conf import settings
+
+    settings.GAZETTEER_CACHE_DIR = tmp_path_factory.mktemp("gazetteer-cache")
+
+
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker) -> LoadSummary:
+def seeded(django_db_setup, django_db_blocker, fixture_gazetteer) -> LoadSummary:
     with django_db_blocker.unblock(), transaction.atomic():
-        summary = load_all(progress=False)
+        summary = load_all(gazetteer_divisions=fixture_gazetteer, progress=False)
         yield summary
         transaction.set_rollback(True)

@@ -39,8 +39,8 @@ from cases.models import (
 from cases.models.dates import DatePrecision
 
 REGION_HELP = (
-    "A place and everything beneath it. A statistical code (2/4/6/9/12 digits: 51, 5101, 510105, 510105005), "
-    "`id:N` for a locality id, or an exact name or alias (四川省, 成都市, 少城街道). An ambiguous name gets a 400 "
+    "A place and everything beneath it. A statistical code (2/4/6/9/12 digits: 51, 5101, 510105, 510105005, "
+    "510105005007), also zero-padded (510000 = 51, 510100000000 = 5101), `id:N` for a locality id, or an exact name or alias (四川省, 成都市, 少城街道). An ambiguous name gets a 400 "
     "listing the candidates."
 )
 
@@ -256,8 +256,32 @@ class CaseFilter(PeriodFilterMixin, filters.FilterSet):
 
 class LocalityFilter(filters.FilterSet):
     region = RegionFilter(lambda qs, place: Locality.objects.within(place) & qs)
+    parent = RegionFilter(
+        lambda qs, place: qs.filter(parent=place),
+        help_text="the places directly beneath this one (a code, padded code, id:N or unambiguous name)",
+    )
     level = filters.ChoiceFilter(choices=Level.choices)
+    q = filters.CharFilter(
+        method="filter_q",
+        max_length=50,
+        help_text="name, alias (short form such as 成都 or 东于架, committee name) or code starting with this "
+        "text; with match=contains, a name or alias containing it (slower: a full scan)",
+    )
+    match = filters.ChoiceFilter(
+        method="filter_match",
+        choices=[("prefix", "prefix"), ("contains", "contains")],
+        help_text="how q matches: prefix (default, fast) or contains",
+    )
     ordering = filters.OrderingFilter(fields=("path", "code", "name"), help_text="sort by; prefix - to reverse")
+
+    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.matching(value, contains=self.form.cleaned_data.get("match") == "contains")
+
+    def filter_match(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs  # read by filter_q
 
     class Meta:
         model = Locality

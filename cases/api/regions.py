@@ -2,7 +2,10 @@
 
 Three unambiguous forms:
 
-* digits: an NBS statistical code of 2, 4, 6, 9 or 12 digits (``51``, ``5101``, ``510105005``);
+* digits: an NBS statistical code of 2, 4, 6, 9 or 12 digits (``51``, ``5101``, ``510105005``,
+  ``510105005007``), also padded with zeros as researchers' data carries them: the 6-digit
+  administrative form (``510000`` = 四川省, ``510100`` = 成都市) and the 12-digit form
+  (``510100000000`` = 成都市, ``510105005000`` = 少城街道);
 * ``id:123``: a locality's id, for places without a code (communities, compounds);
 * anything else: a name or alias (``四川省``, ``成都``, ``少城街道``), which must match exactly one place.
 """
@@ -21,6 +24,16 @@ class RegionNotFound(ValueError):
     """The value names no public locality; the message says why."""
 
 
+def _padded(public, value: str) -> Locality | None:
+    """The place a zero-padded code stands for: the longest shorter code the zeros complete."""
+    for length in sorted(CODE_LENGTH_SET, reverse=True):
+        if length < len(value) and value[length:].strip("0") == "" and value[:length].strip("0"):
+            found = public.filter(code=value[:length]).first()
+            if found is not None:
+                return found
+    return None
+
+
 def resolve_region(value: str, *, field: str = "region", include_hidden: bool = False) -> Locality:
     """The one public locality ``value`` names, or RegionNotFound / AmbiguousRegion.
 
@@ -35,7 +48,7 @@ def resolve_region(value: str, *, field: str = "region", include_hidden: bool = 
             raise RegionNotFound(
                 f"{value!r} is not a statistical code (codes have 2, 4, 6, 9 or 12 digits; use id:{value} for an id)"
             )
-        found = public.filter(code=value).first()
+        found = public.filter(code=value).first() or _padded(public, value)
         if found is None:
             raise RegionNotFound(f"no locality has the statistical code {value}")
         return found

@@ -17,6 +17,8 @@ PLACEHOLDER_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划"
 
 # Upper bound for path range scans: sorts after every character a path can hold.
 _PATH_END = "~"
+# Upper bound for name prefix scans: sorts after every character a name can hold.
+_NAME_END = "\U0010ffff"
 
 
 class Level(models.TextChoices):
@@ -52,6 +54,27 @@ class LocalityQuerySet(LocalityVisibility, models.QuerySet):
     def with_code_prefix(self, code: str) -> LocalityQuerySet:
         """Coded localities whose statistical code starts with ``code`` (510105 → all of 青羊区)."""
         return self.filter(code__startswith=code)
+
+    def matching(self, text: str, *, contains: bool = False) -> LocalityQuerySet:
+        """Places whose name, one of whose aliases, or whose code starts with ``text`` (autocomplete).
+
+        Each branch is a range scan on its index (``name >= text AND name < text + U+10FFFF``;
+        SQLite's case-insensitive LIKE cannot use a binary index), so a two-character prefix over
+        665,000 places answers in milliseconds. ``contains=True`` matches anywhere in the name or
+        alias instead: a full scan, tens of times slower.
+        """
+        if contains:
+            aliased = LocalityAlias.objects.filter(name__contains=text).values("locality_id")
+            return self.filter(
+                models.Q(name__contains=text) | models.Q(pk__in=aliased) | models.Q(code__startswith=text)
+            )
+        end = text + _NAME_END
+        by_name = {"name__gte": text, "name__lt": end, "name__startswith": text}
+        aliased = LocalityAlias.objects.filter(**by_name).values("locality_id")
+        condition = models.Q(**by_name) | models.Q(pk__in=aliased)
+        if text.isdigit() and text.isascii():
+            condition |= models.Q(code__gte=text, code__lt=end, code__startswith=text)
+        return self.filter(condition)
 
     def named(self, name: str) -> LocalityQuerySet:
         """Localities whose name or one of whose aliases is exactly ``name``."""

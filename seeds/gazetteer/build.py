@@ -178,7 +178,8 @@ COMMITTEE_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("居委会", "居委会"),
 )
 # A stem that already ends in one of these is a place name on its own (巴音嘎查村委会 -> 巴音嘎查).
-PLACE_WORDS = {"社区": ("社区",), "村": ("村", "嘎查"), "居委会": ()}
+# 长城社区村委会 is the committee of 长城社区.
+PLACE_WORDS = {"社区": ("社区",), "村": ("村", "嘎查", "社区"), "居委会": ()}
 # Place-name endings whose removal gives the short form (东于架村 -> 东于架), longest first.
 SHORT_FORM_ENDINGS = ("居委会", "社区", "嘎查", "村")
 
@@ -298,6 +299,7 @@ def village_self_check() -> None:
         "东于架村委会": ("东于架村", "东于架"),
         "龙子峪村民委员会": ("龙子峪村", "龙子峪"),
         "高里掌村村委会": ("高里掌村", "高里掌"),
+        "长城社区村委会": ("长城社区", "长城"),
         "巴音嘎查村委会": ("巴音嘎查", "巴音"),
         "名居花园居委会": ("名居花园居委会", "名居花园"),
         "东街居民委员会": ("东街居委会", "东街"),

@@ -14,6 +14,7 @@ from cases.services.roles import EDITOR_GROUP
 from seeds.loader import SEEDS_DIR, load_all
 from tests.admin.conftest import make_user
 from tests.admin.test_e2e_browser import CHROMIUM, browser, plain_http_live_server  # noqa: F401 (fixtures)
+from tests.conftest import FIXTURE_GAZETTEER
 
 SEED_PAGE = SEEDS_DIR / "pages" / "000_b02ca641ce48e5ea.txt"
 HEADLINE = "改善社区治理 优化社区服务"  # the Chengdu property report, first piece of the page
@@ -48,7 +49,7 @@ def _act(page, action: str, *, select_all: bool = True) -> str:
 
 
 def test_an_editor_pastes_the_seed_page_reviews_and_a_draft_case_stands(plain_http_live_server, browser):  # noqa: F811
-    load_all(corpus=[], limit_codes_prefixes=PROVINCES, progress=False)
+    load_all(gazetteer=FIXTURE_GAZETTEER, corpus=[], limit_codes_prefixes=PROVINCES, progress=False)
     make_user("editor", EDITOR_GROUP)
     base = plain_http_live_server.url
 

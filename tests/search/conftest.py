@@ -11,13 +11,13 @@ from seeds.loader import load_all
 
 
 @pytest.fixture(scope="module")
-def seeded_index(django_db_setup, django_db_blocker):
-    """The seed data (gazetteer limited to the corpus's provinces) with a freshly built index.
+def seeded_index(django_db_setup, django_db_blocker, fixture_gazetteer):
+    """The seed data (the fixture gazetteer, see tests/conftest.py) with a freshly built index.
 
     The tokeniser is rebuilt so the corpus's names are in its dictionary, as after ``reindex``.
     """
     with django_db_blocker.unblock(), transaction.atomic():
-        summary = load_all(progress=False)
+        summary = load_all(gazetteer_divisions=fixture_gazetteer, progress=False)
         text.reset_tokenizer()
         rebuild()
         yield summary

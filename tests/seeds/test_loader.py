@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import lzma
 import textwrap
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from cases.models import (
 )
 from seeds.gazetteer_loader import GAZETTEER_CSV
 from seeds.loader import CORPUS_DIR, SeedError, load_all
+from seeds.models import SeedRecord
 
 PAGE = "长城社区有18个小区，引进了13家物业公司。\n\n社区党委书记代蕊婷坦言，以6—8个村为共建单元。\n"
 TINY_GAZETTEER = textwrap.dedent(
@@ -36,6 +38,9 @@ TINY_GAZETTEER = textwrap.dedent(
     510105005,少城街道,township,510105,
     """
 )
+
+
+VILLAGE = TINY_GAZETTEER + "510105005007,长城社区,community,510105005,长城社区居民委员会|长城\n"
 
 
 def tiny_corpus(tmp_path: Path, **changes) -> Path:
@@ -227,6 +232,12 @@ def test_bad_input_names_the_record_and_field_and_loads_nothing(
         (TINY_GAZETTEER + "5101050,坏代码,township,510105,\n", "malformed township code"),
         (TINY_GAZETTEER + "520102001,孤儿街道,township,520102,\n", "unknown parent '520102'"),
         (TINY_GAZETTEER + "510106,金牛区,county,5102,\n", "unknown parent '5102'"),
+        (VILLAGE + "510105005007,长城社区,community,510105005,\n", "line 7, field 'code': duplicate code 510105005007"),
+        (TINY_GAZETTEER + "51010500500,短码社区,community,510105005,\n", "malformed community code '51010500500'"),
+        (TINY_GAZETTEER + "510105005007,级别不符,township,510105,\n", "a township code has 9 digits"),
+        (TINY_GAZETTEER + "510105006001,无街道社区,community,510105006,\n", "line 6, field 'parent_code': unknown"),
+        (TINY_GAZETTEER + "510105005001,隔级社区,community,510105,\n", "is not its 9-digit prefix"),
+        (TINY_GAZETTEER + "510105005001,,community,510105005,\n", "empty name for 510105005001"),
     ],
 )
 def test_a_broken_gazetteer_names_the_line_and_loads_nothing(db, tmp_path, content, words):
@@ -236,6 +247,63 @@ def test_a_broken_gazetteer_names_the_line_and_loads_nothing(db, tmp_path, conte
         load_all(gazetteer=path, corpus=[], progress=False)
     assert words in str(caught.value)
     assert Locality.objects.count() == 0
+
+
+def test_a_broken_village_file_loads_nothing_of_either_file(db, tmp_path):
+    good = tmp_path / "divisions.csv"
+    good.write_text(TINY_GAZETTEER, encoding="utf-8")
+    villages = tmp_path / "villages.csv.xz"
+    villages.write_bytes(lzma.compress(b"code,name,level,parent_code,aliases\n510105005007,x,community,510105009,\n"))
+    with pytest.raises(SeedError, match=r"villages\.csv\.xz, line 2, field 'parent_code': unknown parent '510105009'"):
+        load_all(gazetteer=[good, villages], corpus=[], progress=False)
+    villages.write_bytes(b"not xz at all")
+    with pytest.raises(SeedError, match="not a valid xz file"):
+        load_all(gazetteer=[good, villages], corpus=[], progress=False)
+    assert Locality.objects.count() == 0
+
+
+def test_villages_load_from_xz_with_committee_name_and_short_form(db, tmp_path):
+    good = tmp_path / "divisions.csv"
+    good.write_text(TINY_GAZETTEER, encoding="utf-8")
+    villages = tmp_path / "villages.csv.xz"
+    villages.write_bytes(lzma.compress(VILLAGE.split("\n", 1)[0].encode() + b"\n" + VILLAGE.splitlines()[-1].encode()))
+    first = load_all(gazetteer=[good, villages], corpus=[], progress=False)
+    assert first.gazetteer.per_level["community"] == 1
+    community = Locality.objects.get(code="510105005007")
+    assert community.full_name == "四川省成都市青羊区少城街道长城社区"
+    assert community.path == community.parent.path + "510105005007/"
+    assert sorted(community.aliases.values_list("name", flat=True)) == ["长城", "长城社区居民委员会"]
+    again = load_all(gazetteer=[good, villages], corpus=[], progress=False)
+    assert not again.changed and again.gazetteer.skipped
+    assert "nothing changed" in again.line()
+    checked = load_all(gazetteer=[good, villages], corpus=[], progress=False, full_check=True)
+    assert not checked.changed and not checked.gazetteer.skipped
+
+
+def test_a_curated_place_that_disagrees_with_the_gazetteer_is_an_error_naming_it(db, tmp_path):
+    path = tmp_path / "divisions.csv"
+    path.write_text(VILLAGE, encoding="utf-8")
+    data = yaml.safe_load(tiny_corpus(tmp_path).read_text())
+    data["localities"][0].update(code="510105005007", name="长城村")
+    corpus = tmp_path / "disagrees.yaml"
+    corpus.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(SeedError) as caught:
+        load_all(gazetteer=path, corpus=[corpus], progress=False)
+    assert caught.value.record.startswith("localities[0]") and caught.value.field == "code"
+    assert "code 510105005007 is 长城社区 (community, under 510105005), the record says 长城村" in str(caught.value)
+    assert Locality.objects.count() == 0
+
+
+def test_a_curated_place_with_the_gazetteer_code_becomes_that_row(db, tmp_path):
+    path = tmp_path / "divisions.csv"
+    path.write_text(VILLAGE, encoding="utf-8")
+    data = yaml.safe_load(tiny_corpus(tmp_path).read_text())
+    data["localities"][0]["code"] = "510105005007"
+    corpus = tmp_path / "agrees.yaml"
+    corpus.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    load_all(gazetteer=path, corpus=[corpus], progress=False)
+    assert Locality.objects.filter(name="长城社区").count() == 1
+    assert Case.objects.get(public_id="tiny-case").primary_locality.code == "510105005007"
 
 
 def test_invalid_yaml_is_reported_with_the_file_name(db, tmp_path, tiny_gazetteer):
@@ -307,9 +375,15 @@ class TestFullSeedLoad:
                 loaded = (
                     model.objects.count()
                     if model is not Locality
-                    else Locality.objects.filter(level__in=[Level.COMMUNITY, Level.COMPOUND]).count()
+                    else SeedRecord.objects.filter(corpus=path.name, kind="cases.locality").distinct().count()
                 )
                 assert loaded == count, model.__name__
+            # The curated communities are the gazetteer's rows, not copies beside them.
+            for place in data["localities"]:
+                twins = Locality.objects.filter(name=place["name"], level=place["level"], parent__code=place["parent"])
+                if place.get("code"):
+                    assert twins.get().code == place["code"]
+            assert Locality.objects.filter(level=Level.COMMUNITY, code__isnull=True).count() == 0
 
     def test_the_page_is_split_into_its_six_pieces(self, seeded, db):
         kinds = sorted(Source.objects.values_list("kind", flat=True))
@@ -333,6 +407,6 @@ class TestFullSeedLoad:
         for name in Organisation.objects.filter(name_basis="printed").values_list("name", flat=True):
             assert name in page, name
 
-    def test_a_second_full_load_changes_nothing(self, seeded, db):
-        summary = load_all(progress=False)
+    def test_a_second_full_load_changes_nothing(self, seeded, db, fixture_gazetteer):
+        summary = load_all(gazetteer_divisions=fixture_gazetteer, progress=False)
         assert not summary.changed, summary.line()
