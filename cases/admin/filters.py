@@ -1,4 +1,4 @@
-"""List filters: the region drill-down (province → prefecture → county → township)."""
+"""List filters: the region drill-down (province → prefecture → county → township → community → compound)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,17 @@ from django.db import models
 
 from cases.models import Level, Locality
 
-# Levels whose children the filter offers; below a township the list would be villages by the hundred.
-_DRILL_DOWN_FROM = (Level.PROVINCE, Level.PREFECTURE, Level.COUNTY)
+# Levels whose children the filter offers: a township's villages and communities (a few dozen, at
+# most a few hundred) and a community's compounds.
+_DRILL_DOWN_FROM = (Level.PROVINCE, Level.PREFECTURE, Level.COUNTY, Level.TOWNSHIP, Level.COMMUNITY)
 
 
 class RegionFilter(admin.SimpleListFilter):
     """Rows whose locality is the chosen region or anywhere beneath it.
 
     The choices show the way up (ancestors), the current region and its children, so an editor
-    clicks down from a province to a township; each page costs the same three small queries.
+    clicks down from a province to a community and its compounds; each page costs the same three
+    small queries.
     Subclasses set ``locality_lookups``: the paths from the model to a Locality.
     """
 

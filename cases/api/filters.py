@@ -40,7 +40,8 @@ from cases.models.dates import DatePrecision
 
 REGION_HELP = (
     "A place and everything beneath it. A statistical code (2/4/6/9/12 digits: 51, 5101, 510105, 510105005, "
-    "510105005007), also zero-padded (510000 = 51, 510100000000 = 5101), `id:N` for a locality id, or an exact name or alias (四川省, 成都市, 少城街道). An ambiguous name gets a 400 "
+    "510105005007), also zero-padded (510000 = 51, 510100000000 = 5101), `id:N` for a locality id, "
+    "or an exact name or alias (四川省, 成都市, 少城街道). An ambiguous name gets a 400 "
     "listing the candidates."
 )
 

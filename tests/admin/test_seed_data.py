@@ -23,14 +23,15 @@ def test_every_seed_case_page_renders_with_its_quotes_highlighted(client, superu
     assert checked >= Case.objects.count()
 
 
-def test_the_region_filter_drills_from_province_to_township(client, superuser):
+def test_the_region_filter_drills_from_province_to_community_and_compound(client, superuser):
     client.force_login(superuser)
     url = reverse("admin:cases_case_changelist")
-    shaocheng = Locality.objects.get(code="510105005")
-    expected_ids = set(Case.objects.in_region(shaocheng).values_list("public_id", flat=True))
-    assert "chengdu-changcheng-red-property-alliance" in expected_ids
+    compound = Locality.objects.get(name="汇厦少城琴台府小区")
+    assert compound.parent.code == "510105005007"  # 长城社区, the gazetteer's row
+    expected_ids = set(Case.objects.in_region(compound).values_list("public_id", flat=True))
 
-    path = [a for a in shaocheng.ancestors() if a.level != "country"] + [shaocheng]
+    path = [a for a in compound.ancestors() if a.level != "country"] + [compound]
+    assert [p.level for p in path][-3:] == ["township", "community", "compound"]
     page = client.get(url)
     for step, locality in enumerate(path):
         offered = {label for value, label in page.context["cl"].filter_specs[1].lookup_choices}
@@ -50,3 +51,21 @@ def test_locality_pickers_search_the_gazetteer_without_listing_it(client, superu
         {"term": "少城街道", "app_label": "cases", "model_name": "case", "field_name": "primary_locality"},
     ).json()["results"]
     assert any("510105005" in item["text"] for item in found)
+
+
+@pytest.mark.parametrize(
+    ("term", "code"),
+    [
+        ("长城社", "510105005007"),
+        ("东于架", "371403108256"),
+        ("3714031082", "371403108256"),
+        ("郎家社区居委", "510106040007"),
+    ],
+)
+def test_locality_autocomplete_finds_villages_by_name_short_form_committee_name_or_code(client, superuser, term, code):
+    client.force_login(superuser)
+    found = client.get(
+        reverse("admin:autocomplete"),
+        {"term": term, "app_label": "cases", "model_name": "case", "field_name": "primary_locality"},
+    ).json()["results"]
+    assert any(code in item["text"] for item in found), found
