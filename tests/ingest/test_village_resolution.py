@@ -1,0 +1,67 @@
+"""Villages and communities in an article resolve to their 12-digit codes by the places around them.
+
+Texts are written for these tests; the places are real gazetteer rows of the fixture gazetteer.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cases.ingest.extract import extract
+from cases.services.ingest import source_ingest
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+def places(text: str) -> dict[str, tuple[dict, float]]:
+    return {f.label: (f.payload, f.confidence) for f in extract(text) if f.fact_type == "locality"}
+
+
+def coded(text: str) -> dict[str, str]:
+    return {payload["name"]: payload["code"] for payload, _ in places(text).values() if "code" in payload}
+
+
+def test_a_village_under_its_town_gets_its_code():
+    found = coded("山东省德州市陵城区边临镇东于架村党支部组织村民修路。")
+    assert found["东于架村"] == "371403108256"
+    assert found["边临镇"] == "371403108"
+
+
+def test_a_community_under_its_street_gets_its_code():
+    found = coded("少城街道长城社区今年新建了两处议事亭。")
+    assert found["长城社区"] == "510105005007"
+
+
+def test_a_short_form_after_its_town_resolves_too():
+    assert coded("边临镇东于架的党员带头捐款。")["东于架村"] == "371403108256"
+
+
+def test_a_bare_name_with_two_candidates_in_the_county_is_proposed_with_both_and_low_confidence():
+    found = places("衡水市故城县推进乡村振兴，郭庄的群众自发成立了红白理事会。")
+    (label,) = [label for label in found if label.startswith("郭庄")]
+    payload, confidence = found[label]
+    assert "code" not in payload
+    assert {c["code"] for c in payload["candidates"]} == {"131126107225", "131126108232"}
+    assert confidence < 0.5
+
+
+def test_the_town_settles_which_of_the_two_it_is():
+    assert coded("故城县西半屯镇郭庄村的党员带头修路。")["郭庄村"] == "131126108232"
+
+
+def test_without_any_place_around_it_a_community_gets_no_code():
+    found = places("长城社区今年新建了两处议事亭。")
+    assert all("code" not in payload or len(payload["code"]) < 12 for payload, _ in found.values())
+
+
+def test_an_ordinary_word_that_is_also_a_village_short_form_is_not_a_place():
+    # 故城县 has villages whose short forms are common words; none is proposed from plain prose.
+    found = places("故城县坚持和平发展，团结群众，幸福生活。")
+    assert all(payload.get("level") != "community" for payload, _ in found.values())
+
+
+def test_an_ambiguous_candidate_is_stored_for_review_without_a_code(db):
+    result = source_ingest(text="衡水市故城县推进乡村振兴，郭庄的群众自发成立了红白理事会。", title="测试")
+    (source,) = result.sources
+    candidate = source.candidates.get(fact_type="locality", label__startswith="郭庄")
+    assert len(candidate.payload["candidates"]) == 2 and "code" not in candidate.payload
