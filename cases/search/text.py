@@ -125,6 +125,8 @@ def database_names() -> list[str]:
     curated records use — with a case, an organisation, an initiative or a compound beneath —
     become words. Extraction finds the others with the gazetteer's automaton.
     """
+    from django.db.models import Q
+
     from cases.models import Case, Initiative, Level, Locality, LocalityAlias, Metric, Organisation
 
     referenced: set[int] = set(Case.objects.values_list("primary_locality_id", flat=True))
@@ -136,18 +138,12 @@ def database_names() -> list[str]:
     used_villages = set(
         Locality.objects.filter(pk__in=referenced - {None}, level=Level.COMMUNITY).values_list("pk", flat=True)
     )
-    villages = {"level": Level.COMMUNITY, "code__isnull": False}
-    names: set[str] = set()
-    names.update(
-        LocalityAlias.objects.exclude(**{f"locality__{k}": v for k, v in villages.items()}).values_list(
-            "name", flat=True
-        )
-    )
-    names.update(LocalityAlias.objects.filter(locality__in=used_villages).values_list("name", flat=True))
-    listed = [
-        *Locality.objects.exclude(**villages).values_list("name", flat=True),
-        *Locality.objects.filter(pk__in=used_villages).values_list("name", flat=True),
-    ]
+    # Level by level, so each query is a range on the (level, code) index.
+    others = [level for level in Level if level != Level.COMMUNITY]
+    not_village = Q(level__in=others) | Q(level=Level.COMMUNITY, code__isnull=True) | Q(pk__in=used_villages)
+    places = Locality.objects.filter(not_village)
+    listed = list(places.values_list("name", flat=True))
+    names: set[str] = set(LocalityAlias.objects.filter(locality__in=places.values("pk")).values_list("name", flat=True))
     for name in listed:
         names.add(name)
         # 西岸观邸小区 is mostly written 西岸观邸: keep the compound's own name whole too.
