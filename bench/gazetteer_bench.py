@@ -137,14 +137,9 @@ def database_size(env: dict[str, str], path: Path | None) -> int:
     if path is not None:
         return path.stat().st_size
     query = "SELECT pg_database_size(current_database())"
-    return int(
-        output(
-            "shell",
-            "-c",
-            f"from django.db import connection; c=connection.cursor(); c.execute({query!r}); print(c.fetchone()[0])",
-            env=env,
-        )
-    )
+    script = f"from django.db import connection; c = connection.cursor(); c.execute({query!r}); print(c.fetchone()[0])"
+    # The last line: ``shell`` may first list the models it imported.
+    return int(output("shell", "-c", script, env=env).splitlines()[-1])
 
 
 def main() -> None:
