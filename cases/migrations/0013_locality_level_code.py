@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_organisation_name_basis_predecessor_source_intertitles'),
+        ('cases', '0012_source_accessed_date'),
     ]
 
     operations = [
