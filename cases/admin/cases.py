@@ -279,6 +279,10 @@ class CaseAdmin(QuoteNotesMixin, SearchIndexAdminMixin, ImportExportHistoryAdmin
 
     def save_model(self, request, obj: Case, form, change: bool) -> None:
         if change:
+            # Status and publication move only through case_transition: a revert from History
+            # carries the old version's values, so every admin save keeps the stored ones.
+            stored = Case.objects.select_for_update().values("status", "published_at", "published_by").get(pk=obj.pk)
+            obj.status, obj.published_at, obj.published_by_id = stored.values()
             obj.revision = form.cleaned_data["revision"] + 1
         super().save_model(request, obj, form, change)
 

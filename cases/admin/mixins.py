@@ -7,11 +7,13 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import models
+from django.db import models, router, transaction
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -27,6 +29,28 @@ class HistoryAdmin(SimpleHistoryAdmin):
         for record in page_obj.object_list:
             if record.history_change_reason is None:
                 record.history_change_reason = "—"
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """The revert page. simple-history checks only the view permission, and on the old version:
+        a revert is a change of the current row, so it needs the change permission on that row, and
+        runs in one transaction (the case form locks the row while it checks the revision)."""
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            current = self.get_object(request, unquote(object_id))
+            if current is None:
+                raise Http404
+            if not self.has_change_permission(request, current):
+                raise PermissionDenied
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        # ``obj`` is the old version on the revert page: ask about the row as it is now.
+        if obj is not None and obj.pk is not None:
+            current = self.get_queryset(request).filter(pk=obj.pk).first()
+            if current is None or not self.has_change_permission(request, current):
+                return True
+        return super().revert_disabled(request, obj)
 
 
 class ImportExportHistoryAdmin(ImportExportMixin, HistoryAdmin):
