@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -124,7 +124,7 @@ def public_evidence(*, public_only: bool, to_attr: str | None = None) -> Prefetc
     """Evidence with its source and byline; for anonymous users only quotes from public sources."""
     queryset = Evidence.objects.select_related("source").prefetch_related("source__credits").order_by("source", "start")
     if public_only:
-        queryset = queryset.filter(source__in=Source.objects.public())
+        queryset = queryset.public()
     return Prefetch("evidence", queryset=queryset, to_attr=to_attr)
 
 
@@ -140,7 +140,7 @@ def public_positions(*, public_only: bool = True) -> Prefetch:
     """A person's posts; with ``public_only`` only those in public organisations (or in none)."""
     positions = Position.objects.select_related("organisation")
     if public_only:
-        positions = positions.filter(Q(organisation__isnull=True) | Q(organisation__in=Organisation.objects.public()))
+        positions = positions.public()
     return Prefetch("positions", queryset=positions, to_attr="public_positions")
 
 

@@ -6,7 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from cases.models.dates import date_field, date_text_field, fuzzy_date_constraint, precision_field
-from cases.models.visibility import OrganisationVisibility, PersonQuerySet
+from cases.models.visibility import OrganisationVisibility, PersonQuerySet, PositionQuerySet
 
 
 class OrganisationKind(models.TextChoices):
@@ -162,6 +162,7 @@ class Position(models.Model):
     as_of_text = date_text_field("时点 as of")
 
     history = HistoricalRecords()
+    objects = PositionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "职务 position"

@@ -9,7 +9,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from cases.models.dates import date_field, date_text_field, fuzzy_date_constraint, precision_field
-from cases.models.visibility import SourceQuerySet
+from cases.models.visibility import EvidenceQuerySet, SourceQuerySet
 
 
 def content_hash(text: str) -> str:
@@ -273,6 +273,7 @@ class Evidence(models.Model):
     metric = models.ForeignKey("cases.Metric", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence")
 
     history = HistoricalRecords()
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "证据 evidence"

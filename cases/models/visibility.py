@@ -102,3 +102,21 @@ class MetricQuerySet(models.QuerySet):
             | Exists(evidenced)
         )
         return self.filter(Q(case__status=_published_status()) | caseless)
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def public(self) -> EvidenceQuerySet:
+        """Quotes from public sources (whether the page showing them is public is its case's or
+        metric's call). A case may quote a source it does not cite; that source may be a draft's."""
+        from cases.models.sources import Source
+
+        return self.filter(Exists(Source.objects.public().filter(pk=OuterRef("source_id"))))
+
+
+class PositionQuerySet(models.QuerySet):
+    def public(self) -> PositionQuerySet:
+        """Posts in no organisation or in a public one (the person's own visibility is the caller's)."""
+        from cases.models.actors import Organisation
+
+        in_public = Exists(Organisation.objects.public().filter(pk=OuterRef("organisation_id")))
+        return self.filter(Q(organisation__isnull=True) | in_public)

@@ -18,9 +18,9 @@ from cases.models import (
     DocumentType,
     Evidence,
     Initiative,
-    InitiativeParticipant,
     LocalityAlias,
     Organisation,
+    Person,
     Position,
     Source,
     SourceCredit,
@@ -151,12 +151,15 @@ def _build_cases(ids: list[int], public: set[int] | None = None) -> list[Documen
         .order_by("pk")
         .values_list("case_id", "person_id", "person__name")
     )
+    # Only what the case detail shows anonymous users (cases.api.detail): posts in public
+    # organisations or in none, quotes from public sources.
     positions = _grouped(
-        Position.objects.filter(person__in={person for found in people.values() for person, _ in found})
+        Position.objects.public()
+        .filter(person__in={person for found in people.values() for person, _ in found})
         .order_by("pk")
         .values_list("person_id", "title")
     )
-    evidence = _grouped(Evidence.objects.filter(case__in=ids).order_by("pk").values_list("case_id", "quote"))
+    evidence = _grouped(Evidence.objects.public().filter(case__in=ids).order_by("pk").values_list("case_id", "quote"))
     documents = []
     for pk, title_zh, title_en, summary_zh, summary_en, status, place, name, full_name, path in rows:
         pairs: list[tuple[str, str]] = [
@@ -217,8 +220,9 @@ def _build_organisations(ids: list[int], public: set[int] | None = None) -> list
             "pk", "name", "name_en", "aliases", "description", "locality_id", "locality__path"
         )
     )
+    # The people of an organisation's posts are searchable only once the people are public.
     positions = _grouped(
-        Position.objects.filter(organisation__in=ids)
+        Position.objects.filter(organisation__in=ids, person__in=Person.objects.public())
         .order_by("pk")
         .values_list("organisation_id", "person__name", "title")
     )
@@ -331,51 +335,22 @@ MODELS = {
 }
 
 
+# The one definition of what anonymous users may see (cases.models.visibility), by document type.
+PUBLIC = {
+    DocumentType.CASE: lambda: Case.objects.published(),
+    DocumentType.ORGANISATION: lambda: Organisation.objects.public(),
+    DocumentType.INITIATIVE: lambda: Initiative.objects.public(),
+    DocumentType.SOURCE: lambda: Source.objects.public(),
+}
+
+
 def public_ids(object_type: str, ids: Iterable[int] | None = None) -> set[int]:
-    """Ids of the records anonymous users may see (among ``ids``, or all when ``ids`` is None).
-
-    The rule is the models' ``public()`` (cases.models.visibility), computed here from the link
-    tables with joins that stay linear in their size: on SQLite ``Organisation.objects.public()``
-    runs a correlated subquery that scans every published case per organisation, which at 100k
-    cases does not finish. ``tests/search/test_visibility.py`` checks both agree.
-    """
-    object_type = DocumentType(object_type)
-    ids = None if ids is None else set(ids)
-
-    def linked_to_published(links, field: str) -> set[int]:
-        if ids is None:
-            return set(links.filter(case__status=Status.PUBLISHED).values_list(field, flat=True))
-        # From the link rows to their cases, never the other way: without statistics SQLite
-        # would scan every published case and probe the links for each.
-        pairs = list(links.filter(**{f"{field}__in": ids}).values_list(field, "case_id"))
-        published = set(
-            Case.objects.filter(pk__in={case for _, case in pairs}, status=Status.PUBLISHED).values_list(
-                "pk", flat=True
-            )
-        )
-        return {record for record, case in pairs if case in published}
-
-    if object_type == DocumentType.CASE:
-        cases = Case.objects.filter(status=Status.PUBLISHED)
-        return set((cases if ids is None else cases.filter(pk__in=ids)).values_list("pk", flat=True))
-    if object_type == DocumentType.INITIATIVE:
-        return linked_to_published(Case.initiatives.through.objects.all(), "initiative_id")
-    if object_type == DocumentType.SOURCE:
-        return linked_to_published(Case.sources.through.objects.all(), "source_id")
-    found = linked_to_published(CaseOrganisation.objects.all(), "organisation_id")
-    participations = InitiativeParticipant.objects.all()
-    credits = SourceCredit.objects.filter(organisation__isnull=False)
+    """Ids of the records anonymous users may see (among ``ids``, or all when ``ids`` is None):
+    the models' own ``public()``, so the index cannot disagree with the API."""
+    queryset = PUBLIC[DocumentType(object_type)]()
     if ids is not None:
-        participations = participations.filter(organisation__in=ids)
-        credits = credits.filter(organisation__in=ids)
-    participations = list(participations.values_list("initiative_id", "organisation_id"))
-    credits = list(credits.values_list("source_id", "organisation_id"))
-    every = ids is None
-    public_initiatives = public_ids(DocumentType.INITIATIVE, None if every else {i for i, _ in participations})
-    public_sources = public_ids(DocumentType.SOURCE, None if every else {s for s, _ in credits})
-    found.update(organisation for initiative, organisation in participations if initiative in public_initiatives)
-    found.update(organisation for source, organisation in credits if source in public_sources)
-    return found
+        queryset = queryset.filter(pk__in=set(ids))
+    return set(queryset.values_list("pk", flat=True))
 
 
 def build_documents(object_type: str, ids: Iterable[int], *, public: set[int] | None = None) -> list[DocumentData]:

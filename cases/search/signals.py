@@ -37,33 +37,68 @@ def _add(keys: Keys, object_type: str, ids) -> None:
     keys.setdefault(object_type, set()).update(pk for pk in ids if pk is not None)
 
 
-def case_dependents(case_ids: set[int]) -> Keys:
-    """The cases plus every record whose visibility or themes follow from them."""
-    keys: Keys = {DocumentType.CASE: set(case_ids)}
-    if not case_ids:
-        return keys
-    initiative_ids = set(
-        Case.initiatives.through.objects.filter(case__in=case_ids).values_list("initiative_id", flat=True)
-    )
-    source_ids = set(Case.sources.through.objects.filter(case__in=case_ids).values_list("source_id", flat=True))
-    _add(keys, DocumentType.INITIATIVE, initiative_ids)
-    _add(keys, DocumentType.SOURCE, source_ids)
-    _add(
-        keys,
-        DocumentType.ORGANISATION,
-        CaseOrganisation.objects.filter(case__in=case_ids).values_list("organisation_id", flat=True),
-    )
-    _add(
-        keys,
-        DocumentType.ORGANISATION,
-        InitiativeParticipant.objects.filter(initiative__in=initiative_ids).values_list("organisation_id", flat=True),
-    )
-    _add(
-        keys,
-        DocumentType.ORGANISATION,
-        SourceCredit.objects.filter(source__in=source_ids).values_list("organisation_id", flat=True),
-    )
+def visibility_dependents(
+    *,
+    cases: set[int] = frozenset(),
+    initiatives: set[int] = frozenset(),
+    sources: set[int] = frozenset(),
+    organisations: set[int] = frozenset(),
+    people: set[int] = frozenset(),
+) -> Keys:
+    """Every document that may change when these records change status or lose or gain a link.
+
+    Follows the rules of cases.models.visibility down the chain: a case decides its initiatives,
+    sources, organisations and people; an initiative its participants; a source its credited
+    organisations and people; a person the organisations whose documents list their posts; an
+    organisation or a source the case documents that show their posts or quotes only while public.
+    """
+    cases, initiatives, sources = set(cases), set(initiatives), set(sources)
+    organisations, people = set(organisations), set(people)
+    keys: Keys = {}
+    if cases:
+        initiatives |= set(
+            Case.initiatives.through.objects.filter(case__in=cases).values_list("initiative_id", flat=True)
+        )
+        sources |= set(Case.sources.through.objects.filter(case__in=cases).values_list("source_id", flat=True))
+        organisations |= set(CaseOrganisation.objects.filter(case__in=cases).values_list("organisation_id", flat=True))
+        people |= set(Case.people.through.objects.filter(case__in=cases).values_list("person_id", flat=True))
+    if initiatives:
+        organisations |= set(
+            InitiativeParticipant.objects.filter(initiative__in=initiatives).values_list("organisation_id", flat=True)
+        )
+    if sources:
+        for organisation, person in SourceCredit.objects.filter(source__in=sources).values_list(
+            "organisation_id", "person_id"
+        ):
+            organisations.add(organisation)
+            people.add(person)
+        _add(
+            keys,
+            DocumentType.CASE,
+            Evidence.objects.filter(source__in=sources, case__isnull=False).values_list("case_id", flat=True),
+        )
+    people.discard(None)
+    if people:
+        organisations |= set(Position.objects.filter(person__in=people).values_list("organisation_id", flat=True))
+    organisations.discard(None)
+    if organisations:
+        _add(
+            keys,
+            DocumentType.CASE,
+            Case.people.through.objects.filter(person__positions__organisation__in=organisations).values_list(
+                "case_id", flat=True
+            ),
+        )
+    _add(keys, DocumentType.CASE, cases)
+    _add(keys, DocumentType.INITIATIVE, initiatives)
+    _add(keys, DocumentType.SOURCE, sources)
+    _add(keys, DocumentType.ORGANISATION, organisations)
     return keys
+
+
+def case_dependents(case_ids: set[int]) -> Keys:
+    """The cases plus every record whose visibility, texts or themes follow from them."""
+    return visibility_dependents(cases=set(case_ids))
 
 
 def refresh_for(model: type, ids) -> None:
@@ -109,12 +144,17 @@ def affected(instance) -> Keys:
         _add(keys, DocumentType.CASE, [instance.case_id])
     elif isinstance(instance, CaseOrganisation):
         _add(keys, DocumentType.CASE, [instance.case_id])
-        _add(keys, DocumentType.ORGANISATION, [instance.organisation_id])
+        keys = _merged(keys, visibility_dependents(organisations={instance.organisation_id}))
     elif isinstance(instance, InitiativeParticipant):
-        _add(keys, DocumentType.ORGANISATION, [instance.organisation_id])
+        keys = _merged(keys, visibility_dependents(organisations={instance.organisation_id}))
     elif isinstance(instance, SourceCredit):
         _add(keys, DocumentType.SOURCE, [instance.source_id])
-        _add(keys, DocumentType.ORGANISATION, [instance.organisation_id])
+        keys = _merged(
+            keys,
+            visibility_dependents(
+                organisations={instance.organisation_id} - {None}, people={instance.person_id} - {None}
+            ),
+        )
     return keys
 
 
@@ -130,6 +170,14 @@ WATCHED = (
     InitiativeParticipant,
     SourceCredit,
 )
+
+
+def _merged(*parts: Keys) -> Keys:
+    keys: Keys = {}
+    for part in parts:
+        for object_type, ids in part.items():
+            _add(keys, object_type, ids)
+    return keys
 
 
 def _mark_all(keys: Keys) -> None:
@@ -159,12 +207,15 @@ for _model in WATCHED:
 
 
 def _keys_for(model: type, ids: set[int]) -> Keys:
+    # A link between a case and one of these changed: both sides' dependents may change.
     if model is Case:
         return case_dependents(ids)
     if model is Initiative:
-        return {DocumentType.INITIATIVE: set(ids)}
+        return visibility_dependents(initiatives=ids)
     if model is Source:
-        return {DocumentType.SOURCE: set(ids)}
+        return visibility_dependents(sources=ids)
+    if model is Person:
+        return visibility_dependents(people=ids)
     return {}
 
 

@@ -4,10 +4,14 @@ objects, CSV, statistics."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
+
+from cases.models import SourceCredit
+from tests.api.world import build_canary_draft
 
 TOKEN = "NEVERSEEN"
 DRAFT_VALUE = "987654321"
@@ -105,3 +109,52 @@ def draft_lookups(world, list_path: str) -> list:
 def test_stats_count_no_drafts(world, client):
     stats = client.get("/api/v1/stats/", {"region": "510105005"}).json()
     assert stats["cases"]["total"] == client.get("/api/v1/cases/", {"region": "510105005"}).json()["count"]
+
+
+def searchable_lists(paths: dict[str, dict]) -> list[str]:
+    """Every list in the schema that takes ``q``, and the cross-type search."""
+    return [
+        path
+        for path, operations in paths.items()
+        if "{" not in path and any(p["name"] == "q" for p in operations["get"].get("parameters", []))
+    ]
+
+
+def search_hits(client, paths, token: str) -> list[str]:
+    """The searchable endpoints whose results or facets carry ``token`` (the query is echoed, so
+    ``query`` is dropped before looking)."""
+    hits = []
+    for path in searchable_lists(paths):
+        response = client.get(path, {"q": token})
+        assert response.status_code == 200, (path, response.status_code)
+        data = response.json()
+        data.pop("query", None)
+        if token in json.dumps(data, ensure_ascii=False):
+            hits.append(path)
+    return hits
+
+
+def test_the_index_finds_no_draft_token(world, client, paths):
+    assert "/api/v1/search/" in searchable_lists(paths)
+    for token in (TOKEN, f"{TOKEN}党委", f"{TOKEN}书记", f"{TOKEN}联盟", f"{TOKEN}作者", f"{TOKEN}报道", DRAFT_VALUE):
+        assert search_hits(client, paths, token) == [], token
+
+
+def test_the_index_forgets_what_a_published_case_lets_go(world, client, paths):
+    """Facts attached to a public case for a moment, then removed: the removal paths."""
+    token = "GONETOKEN"
+    case = world.cases["qingyang"]
+    scratch = build_canary_draft(world.places["shaocheng"], world.themes["property"], world.indicators["firms"], token)
+    initiative, source, person = scratch.initiatives.get(), scratch.sources.get(), scratch.people.get()
+    organisation = scratch.organisations.get()
+    scratch.delete()
+    SourceCredit.objects.create(source=source, role="editor", organisation=organisation, as_printed=token)
+    case.initiatives.add(initiative)
+    case.sources.add(source)
+    case.people.add(person)
+    assert search_hits(client, paths, token), "the canary must be able to fail"
+
+    case.initiatives.remove(initiative)
+    case.sources.remove(source)
+    case.people.remove(person)
+    assert search_hits(client, paths, token) == []
