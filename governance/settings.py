@@ -181,6 +181,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cases.api.schema.document_error_responses",
+        "cases.api.schema.declare_bounds",
     ],
 }
 

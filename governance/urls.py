@@ -9,3 +9,5 @@ urlpatterns = [
     # Last: the public site owns every other path.
     path("", include("cases.site.urls")),
 ]
+
+handler500 = "cases.api.errors.server_error"

@@ -1,4 +1,4 @@
-"""One JSON error shape for every 4xx the API returns.
+"""One JSON error shape for every 4xx and 5xx the API returns.
 
     {"error": {"status": 400, "code": "invalid", "message": "…", "fields": {"region": ["…"]}}}
 
@@ -13,7 +13,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -124,3 +125,18 @@ class UnknownEndpointView(APIView):
 
     def initial(self, request, *args, **kwargs) -> None:
         raise exceptions.NotFound(f"no API endpoint at {request.path}; see /api/v1/docs/")
+
+
+def error_body(status_code: int, code: str, message: str) -> dict[str, Any]:
+    return {"error": {"status": status_code, "code": code, "message": message}}
+
+
+def server_error(request) -> HttpResponse:
+    """handler500: under /api/ the error shape (a script never parses an HTML page), elsewhere Django's page.
+
+    The traceback goes to the log (with the request id); the client gets the id to quote."""
+    if not request.path.startswith("/api/"):
+        return defaults.server_error(request)
+    request_id = getattr(request, "request_id", "")
+    message = "internal error; it has been logged" + (f" as request {request_id}" if request_id else "")
+    return JsonResponse(error_body(500, "server_error", message), status=500)

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 
@@ -165,7 +166,27 @@ class HarvestCursorPagination(CheckedPageSize, CursorPagination):
         # ``?cursor=`` with no value asks for the first page.
         if not request.query_params.get(self.cursor_query_param):
             return None
-        return super().decode_cursor(request)
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            raise bad_cursor() from None
+        if cursor.position is not None and "\x00" in cursor.position:
+            raise bad_cursor()
+        return cursor
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # A cursor that decodes but whose position is not a value of the ordering column (forged or
+        # cut short) fails in the ORM: it is the client's cursor that is wrong.
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (ValueError, TypeError, DjangoValidationError):
+            raise bad_cursor() from None
+
+
+def bad_cursor() -> ValidationError:
+    return ValidationError(
+        {"cursor": ["not a cursor this API issued: start with an empty cursor, then follow the `next` links"]}
+    )
 
 
 class HybridPagination:

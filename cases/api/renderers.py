@@ -47,6 +47,13 @@ def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+def _json_value(value: Any) -> str:
+    """Values the serializers hand over that JSON has no type for, written as in a cell."""
+    if isinstance(value, Decimal | datetime.date | datetime.datetime):
+        return cell(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def cell(value: Any) -> str:
     """One value as CSV text; text that would start a formula gets a leading apostrophe."""
     if value is None:
@@ -61,7 +68,8 @@ def cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, list):
         value = LIST_SEPARATOR.join(
-            json.dumps(item, ensure_ascii=False) if isinstance(item, dict | list) else cell(item) for item in value
+            json.dumps(item, ensure_ascii=False, default=_json_value) if isinstance(item, dict | list) else cell(item)
+            for item in value
         )
     text = str(value)
     if text.startswith(FORMULA_LEADERS):

@@ -64,3 +64,26 @@ def document_error_responses(result: dict[str, Any], generator, request, public:
             for code in codes:
                 operation["responses"].setdefault(code, {"description": ERROR_DESCRIPTIONS[code], "content": reference})
     return result
+
+
+# Query parameters naming a row by its id; the filters refuse anything but a whole number ≥ 1.
+ID_PARAMETERS = frozenset({"id", "organisation", "initiative", "source", "person", "locality"})
+
+
+def declare_bounds(result: dict[str, Any], generator, request, public: bool) -> dict[str, Any]:
+    """State the limits the API enforces, so a client (or a fuzzer) built from the schema sends
+    only requests that can succeed: pages, page sizes and ids from 1 (page sizes over 200 are
+    capped, not refused), ``q`` up to its length."""
+    from cases.search.query import MAX_QUERY_LENGTH
+
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                name, schema = parameter["name"], parameter.setdefault("schema", {})
+                if name in {"page", "page_size"} or (
+                    name in ID_PARAMETERS and schema.get("type") in {"integer", "number"}
+                ):
+                    schema.update(type="integer", minimum=1)
+                if name == "q":
+                    schema["maxLength"] = MAX_QUERY_LENGTH
+    return result

@@ -17,7 +17,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import exceptions, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -70,6 +70,9 @@ class PublicViewSet(SearchHighlightsMixin, viewsets.ReadOnlyModelViewSet):
         return not is_staff(self.request)
 
     def initial(self, request: Request, *args, **kwargs) -> None:
+        # PostgreSQL refuses text with a NUL byte (a DataError, so a 500): no record has one.
+        if any("\x00" in str(value) for value in kwargs.values()):
+            raise exceptions.NotFound("no record has a NUL character in its id")
         check_format(self, request)
         super().initial(request, *args, **kwargs)
         check_parameters(request, allowed_parameters(self))
