@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "governance.middleware.RequestLogMiddleware",
+    "governance.middleware.DatabaseBusyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -96,6 +98,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several editors at once (NOTES.md): WAL lets readers go on while one writer writes; IMMEDIATE
+    # takes the write lock when a transaction starts, so a read-then-write waits for its turn (up
+    # to the timeout) instead of failing at once with "database is locked". A lock still held
+    # after the timeout is a 503 with Retry-After (governance.middleware), never a 500.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("SQLITE_TIMEOUT", 20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database created with lc_ctype=C indexes full-width punctuation as tokens.
     DATABASES["default"].setdefault("TEST", {})["TEMPLATE"] = "template0"
@@ -186,6 +200,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# One admin import is bounded (cases.admin.mixins.BoundedImportForm): its preview runs in one
+# transaction that holds SQLite's write lock, so a larger file is refused with these limits named.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 2000)
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
@@ -194,14 +212,21 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# A load balancer's health check speaks plain HTTP to the server behind the TLS proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
 
+# JSON lines on stderr (gunicorn passes them through), each with the request id
+# (governance.middleware.RequestLogMiddleware); one "request" line per request at INFO.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "governance.logging.RequestIdFilter"}},
+    "formatters": {"json": {"()": "governance.logging.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {"governance.request": {"level": env_str("REQUEST_LOG_LEVEL", "INFO")}},
 }

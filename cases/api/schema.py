@@ -68,6 +68,7 @@ def document_error_responses(result: dict[str, Any], generator, request, public:
 
 # Query parameters naming a row by its id; the filters refuse anything but a whole number ≥ 1.
 ID_PARAMETERS = frozenset({"id", "organisation", "initiative", "source", "person", "locality"})
+MAX_ID = 2**63 - 1  # BigAutoField
 
 
 def declare_bounds(result: dict[str, Any], generator, request, public: bool) -> dict[str, Any]:
@@ -80,10 +81,11 @@ def declare_bounds(result: dict[str, Any], generator, request, public: bool) -> 
         for operation in operations.values():
             for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
                 name, schema = parameter["name"], parameter.setdefault("schema", {})
-                if name in {"page", "page_size"} or (
-                    name in ID_PARAMETERS and schema.get("type") in {"integer", "number"}
-                ):
+                if name in {"page", "page_size"}:
                     schema.update(type="integer", minimum=1)
+                elif name in ID_PARAMETERS and schema.get("type") in {"integer", "number"}:
+                    schema.update(type="integer", minimum=1, maximum=MAX_ID)
                 if name == "q":
-                    schema["maxLength"] = MAX_QUERY_LENGTH
+                    # At least one letter or digit: punctuation alone has no word to search for.
+                    schema.update(maxLength=MAX_QUERY_LENGTH, pattern=r"[^\W_]")
     return result
