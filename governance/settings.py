@@ -20,6 +20,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = env_str("SECRET_KEY")
+# The value .env.example ships with: copying the example file must not make a production key.
+PLACEHOLDER_SECRET_KEYS = frozenset({"change-me-to-a-long-random-string"})
+if not DEBUG and SECRET_KEY in PLACEHOLDER_SECRET_KEYS:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is still the placeholder from .env.example; set a long random value "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+    )
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example)")
@@ -151,7 +158,9 @@ GAZETTEER_CACHE_DIR = Path(env_str("GAZETTEER_CACHE_DIR", str(VAR_DIR / "gazette
 # Login protection: lock an account/IP pair after repeated failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per username and address, and per address alone: one address spraying a password over many
+# usernames is locked after AXES_FAILURE_LIMIT failures too.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 
 SIMPLE_HISTORY_REVERT_DISABLED = False
@@ -163,13 +172,34 @@ API_ANON_THROTTLE_RATE = (
     if env_str("API_ANON_THROTTLE_RATE", "120/minute") == "none"
     else env_str("API_ANON_THROTTLE_RATE", "120/minute")
 )
+API_ANON_EXPORT_RATE = (
+    None
+    if env_str("API_ANON_EXPORT_RATE", "10/hour") == "none"
+    else env_str("API_ANON_EXPORT_RATE", "10/hour")
+)
+# Throttle counts live in files every worker process reads (no Redis needed); the default cache
+# stays per process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("THROTTLE_CACHE_DIR", str(VAR_DIR / "cache" / "throttle")),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_THROTTLE_CLASSES": ["cases.api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "cases.api.throttling.AnonymousRateThrottle",
+        "cases.api.throttling.AnonymousExportThrottle",
+    ],
+    # How many proxies of our own stand in front (0: clients connect directly; X-Forwarded-For,
+    # which any client can forge, is then never read). Behind one nginx: NUM_PROXIES=1.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "DEFAULT_PAGINATION_CLASS": "cases.api.pagination.HybridPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
