@@ -31,6 +31,13 @@ run: venv
 	DEBUG=1 $(PY) manage.py ensure_local_admin
 	DEBUG=1 $(PY) manage.py serve $(HOST):$(PORT)
 
+## serve: the production server (gunicorn with gunicorn.conf.py) on the real settings, DEBUG off.
+## Needs SECRET_KEY and ALLOWED_HOSTS in the environment (README, "Serving in production").
+serve: venv
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	GUNICORN_BIND=$(HOST):$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py
+
 ## test: the whole suite on SQLite
 test: venv
 	$(VENV)/bin/pytest

@@ -173,9 +173,7 @@ API_ANON_THROTTLE_RATE = (
     else env_str("API_ANON_THROTTLE_RATE", "120/minute")
 )
 API_ANON_EXPORT_RATE = (
-    None
-    if env_str("API_ANON_EXPORT_RATE", "10/hour") == "none"
-    else env_str("API_ANON_EXPORT_RATE", "10/hour")
+    None if env_str("API_ANON_EXPORT_RATE", "10/hour") == "none" else env_str("API_ANON_EXPORT_RATE", "10/hour")
 )
 # Throttle counts live in files every worker process reads (no Redis needed); the default cache
 # stays per process.

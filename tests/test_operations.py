@@ -95,3 +95,23 @@ def test_each_request_gets_an_id_in_its_header_and_its_log_line(db, caplog):
     line = json.loads(JsonFormatter().format(record))
     assert line["status"] == 200 and line["path"] == "/api/v1/themes/" and line["method"] == "GET"
     assert line["request_id"] == "probe-123"
+
+
+def test_the_gunicorn_config_loads_the_app_once_and_sizes_workers_from_the_cores():
+    import multiprocessing
+    import runpy
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    config = runpy.run_path(str(root / "gunicorn.conf.py"))
+    assert config["preload_app"] is True
+    assert config["workers"] == min(2 * multiprocessing.cpu_count() + 1, 9)
+    assert config["timeout"] >= 60 and config["wsgi_app"] == "governance.wsgi:application"
+    env = {"SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "127.0.0.1", "PATH": "/usr/bin:/bin"}
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    result = subprocess.run(
+        [str(gunicorn), "--check-config", "-c", "gunicorn.conf.py"], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
