@@ -34,6 +34,7 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
         "ALLOWED_HOSTS": f"{HOST},localhost",
         "SECURE_SSL_REDIRECT": "0",
         "API_ANON_THROTTLE_RATE": "none",
+        "API_ANON_EXPORT_RATE": "none",
         "LOG_LEVEL": "ERROR",
         "GUNICORN_LOG_LEVEL": "warning",
         **extra,
