@@ -181,7 +181,7 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "throttle": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env_str("THROTTLE_CACHE_DIR", str(VAR_DIR / "cache" / "throttle")),
+        "LOCATION": env_str("THROTTLE_CACHE_DIR") or str(VAR_DIR / "cache" / "throttle"),
         "OPTIONS": {"MAX_ENTRIES": 20000},
     },
 }

@@ -35,8 +35,16 @@ TEST_SETTINGS = {
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _test_settings():
-    with override_settings(**TEST_SETTINGS):
+def _test_settings(tmp_path_factory):
+    from django.conf import settings
+
+    # The throttle's file cache in a directory of this run's own (two suites run side by side in
+    # CI); whole-table CSV exports unthrottled except where a test sets the rate.
+    caches = {
+        **settings.CACHES,
+        "throttle": {**settings.CACHES["throttle"], "LOCATION": str(tmp_path_factory.mktemp("throttle"))},
+    }
+    with override_settings(**TEST_SETTINGS, CACHES=caches, API_ANON_EXPORT_RATE=None):
         yield
 
 
