@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import django_filters as filters
 from django import forms
@@ -355,6 +356,22 @@ class InitiativeFilter(filters.FilterSet):
         return qs.filter(pk__in=InitiativeParticipant.objects.filter(organisation_id=value).values("initiative_id"))
 
 
+class StoredValueFilter(filters.NumberFilter):
+    """A bound on a metric's value: any finite number, compared as the value is stored (4 decimal
+    places, at most 14 before the point). ``value_max=8.8e-121`` is a valid question (answered as
+    ``≤ 0``), not a 400 about digits; rounding goes the way that keeps the answer exact."""
+
+    STEP = Decimal("0.0001")
+    LIMIT = Decimal("1e14")
+
+    def filter(self, qs: QuerySet, value):
+        if value in (None, ""):
+            return qs
+        value = max(-self.LIMIT, min(self.LIMIT, Decimal(value)))
+        rounding = ROUND_CEILING if self.lookup_expr == "gte" else ROUND_FLOOR
+        return super().filter(qs, value.quantize(self.STEP, rounding=rounding))
+
+
 def metric_in_region(qs: QuerySet, place: Locality) -> QuerySet:
     return qs.filter(
         path_within("locality__", place) | Q(locality__isnull=True) & path_within("case__primary_locality__", place)
@@ -364,8 +381,8 @@ def metric_in_region(qs: QuerySet, place: Locality) -> QuerySet:
 class MetricFilter(PeriodFilterMixin, filters.FilterSet):
     region = RegionFilter(metric_in_region)
     indicator = filters.CharFilter(field_name="indicator__code", help_text="an indicator code")
-    value_min = filters.NumberFilter(field_name="value", lookup_expr="gte", max_digits=22, decimal_places=4)
-    value_max = filters.NumberFilter(field_name="value", lookup_expr="lte", max_digits=22, decimal_places=4)
+    value_min = StoredValueFilter(field_name="value", lookup_expr="gte", help_text="value at least this")
+    value_max = StoredValueFilter(field_name="value", lookup_expr="lte", help_text="value at most this")
     qualifier = filters.ChoiceFilter(choices=Qualifier.choices)
     theme = filters.CharFilter(field_name="case__themes__code", help_text="the metric's case has this theme code")
     case = filters.CharFilter(method="filter_case", help_text="a published case's public id")

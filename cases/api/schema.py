@@ -85,6 +85,9 @@ def declare_bounds(result: dict[str, Any], generator, request, public: bool) -> 
                     schema.update(type="integer", minimum=1)
                 elif name in ID_PARAMETERS and schema.get("type") in {"integer", "number"}:
                     schema.update(type="integer", minimum=1, maximum=MAX_ID)
+                elif name in {"value_min", "value_max"}:
+                    # django-filter's NumberFilter refuses magnitudes past 1e50.
+                    schema.update(type="number", minimum=-1e50, maximum=1e50)
                 if name == "q":
                     # At least one letter or digit: punctuation alone has no word to search for.
                     schema.update(maxLength=MAX_QUERY_LENGTH, pattern=r"[^\W_]")
