@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from cases.ingest.lexicon import SURNAMES
+from cases.ingest.lexicon import COMPOUND_SURNAMES, SURNAMES
 
 # A paragraph ending in one of these is complete; anything else was broken or cut off.
 SENTENCE_END = tuple('。！？!?…”’"』」）)；;')
@@ -20,9 +20,32 @@ KICKER_END = ("——", "—")
 CAPTION_RE = re.compile(
     r"^(?:[左右上下中]|[左右上下]?[一二三四五六七八九0-9１-９]|)?图[一二三四五六七八九0-9]?[:：]|^图为"
 )
+# An outlet before 记者: 本报, an agency, or any masthead (某某日报, 某某晚报, 某某网, 某某电视台).
+_OUTLET = r"(?:本报|本台|本网|新华社|人民网|中新社|[\u4e00-\u9fff]{2,10}?(?:日报|晚报|早报|时报|报|网|电视台|广播电视台|融媒体中心|新闻中心))"
 BYLINE_RE = re.compile(
-    r"^(?P<label>(?:本报|新华社|人民网|中新社)?(?:特约|实习)?(?:记者|通讯员)|本报评论员|作者)[\s　:：]*(?P<names>.+)$"
+    rf"^[（(]?(?P<label>(?P<outlet>{_OUTLET})?(?:特约|实习|首席)?(?:记者|通讯员|实习生)|本报评论员|评论员|作者|撰文|文图|图文|文|摄影)"
+    r"(?:[\s　]*[|｜/／:：][\s　]*|[\s　]+|(?<=[者员生]))(?P<names>[^。！？]{2,60}?)[）)]?$"
 )
+# Role words inside a byline: 本报记者 王磊 通讯员 李明.
+_ROLE_WORD = re.compile(r"(?:本报)?(?:特约|实习|首席)?(?:记者|通讯员|实习生)|摄影|摄|文图|图文|[|｜/／:：]")
+# A trailing credit at the end of a report: （王 磊、赵 芳）, （记者 王磊 通讯员 李明）.
+TRAILING_CREDIT_RE = re.compile(
+    r"[（(](?P<names>(?:(?:本报)?(?:特约|实习)?(?:记者|通讯员|实习生)[\s　]*)?"
+    r"[\u4e00-\u9fff](?:[\s　]?[\u4e00-\u9fff]){1,3}(?:[、，,\s　]+(?:(?:记者|通讯员|实习生)[\s　]*)?"
+    r"[\u4e00-\u9fff](?:[\s　]?[\u4e00-\u9fff]){1,3})*)[）)][\s　]*$"
+)
+# Page furniture of a pasted web page or e-paper: never a headline, column or paragraph.
+CHROME_RE = re.compile(
+    r"^(?:首页|主页|网站首页|当前位置|您的位置|您现在的位置|位置)[\s　]*(?:[:：>＞»›/|]|$)"
+    r"|[>＞»›][^>＞»›]*[>＞»›]"
+    r"|^第?[A-Za-z]?\d{1,5}版[:：\s　]|^版[次面][:：]|^\d{1,5}版$"
+    r"|滑动查看|左右滑动|向左滑动|向右滑动|点击查看|上一[篇版页]|下一[篇版页]|返回(?:目录|顶部|首页)"
+    r"|^分享到|^打印本页|^关闭窗口|^【?字[体号][:：]|^扫一扫|二维码|^责任编辑|^编辑[:：]|^审核[:：]|^校对[:：]"
+    r"|^(?:发布|发表|更新)?时间[:：]\s*\d|^来源[:：]|^浏览(?:次数|量)|^阅读(?:数|量)|^\[?打印\]?$"
+    r"|!\[[^\]]*\]\([^)]*\)"
+)
+
+SPACED_NAME_RE = re.compile(r"[\u4e00-\u9fff](?:[ 　][\u4e00-\u9fff]){1,2}")
 PHOTO_CREDIT_RE = re.compile(
     r"[\s　]*(?:(?P<outlet>新华社|中新社|人民网|本报)?(?:特约|实习)?(?:记者|通讯员)[\s　]*)?"
     r"(?P<names>(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,4}(?:[、\s　][\u4e00-\u9fff]{2,4})*)摄"
@@ -38,7 +61,7 @@ class Line:
     text: str
     start: int
     end: int
-    kind: str = "body"  # body | heading | kicker | byline | caption | name
+    kind: str = "body"  # body | heading | kicker | byline | caption | name | chrome
 
 
 @dataclass
@@ -78,14 +101,60 @@ class Piece:
 
 
 def _is_name_line(text: str) -> bool:
-    return 2 <= len(text) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in text) and text[0] in SURNAMES
+    if len(text) > 16 or not re.fullmatch(r"[\u4e00-\u9fff\s　、，,]+", text):
+        return False
+    names = names_in(text)
+    # One name (2-4 characters), or several short ones: never a word-like heading of 5+ characters.
+    return bool(names) and (len(names) > 1 or len(re.sub(r"[\s　]", "", text)) <= 3 or " " in text)
+
+
+def _looks_like_name(name: str) -> bool:
+    if not 2 <= len(name) <= 4 or not all("\u4e00" <= ch <= "\u9fff" for ch in name):
+        return False
+    return name[0] in SURNAMES or name[:2] in COMPOUND_SURNAMES
+
+
+def names_in(text: str, base: int = 0) -> list[tuple[str, int, int]]:
+    """Personal names in a list of names as bylines print them: 王磊、赵芳 / 王 磊 / 李 明 张 华 / 王磊 李明.
+
+    Returns (name without spaces, start, end) with offsets from ``base``; empty when any part of
+    the list does not look like a name (then the line is not a list of names).
+    """
+    found: list[tuple[str, int, int]] = []
+    for part in re.finditer(r"[^、，,；;]+", text):
+        raw = part.group()
+        tokens = [(m.group(), m.start() + part.start()) for m in re.finditer(r"[^\s　]+", raw)]
+        if not tokens:
+            continue
+        joined = "".join(t for t, _ in tokens)
+        spaced_one = len(tokens) == 2 and (len(joined) <= 3 or tokens[0][0] in COMPOUND_SURNAMES)
+        if _looks_like_name(joined) and (len(tokens) == 1 or spaced_one):
+            found.append((joined, base + tokens[0][1], base + tokens[-1][1] + len(tokens[-1][0])))
+            continue
+        i = 0
+        while i < len(tokens):
+            word, at = tokens[i]
+            if len(word) == 1 and i + 1 < len(tokens) and len(tokens[i + 1][0]) <= 2:
+                # 李 明 张 华: a one-character surname spaced from its given name.
+                nxt, nat = tokens[i + 1]
+                word, end = word + nxt, nat + len(nxt)
+                i += 2
+            else:
+                end = at + len(word)
+                i += 1
+            if not _looks_like_name(word):
+                return []
+            found.append((word, base + at, base + end))
+    return found
 
 
 def classify(text: str, start: int) -> Line:
     end = start + len(text)
+    if CHROME_RE.search(text) and len(text) <= 120 or not re.search(r"[\u4e00-\u9fff0-9A-Za-z]", text):
+        return Line(text, start, end, "chrome")
     if CAPTION_RE.match(text):
         return Line(text, start, end, "caption")
-    if BYLINE_RE.match(text) and len(text) <= 40:
+    if BYLINE_RE.match(text) and len(text) <= 40 and _parse_byline(Line(text, start, end)):
         return Line(text, start, end, "byline")
     if text.endswith(KICKER_END) and len(text) <= 60:
         return Line(text, start, end, "kicker")
@@ -103,7 +172,9 @@ def page_lines(text: str) -> list[Line]:
         if not stripped:
             continue
         offset = match.start() + raw.index(stripped)
-        lines.append(classify(stripped, offset))
+        line = classify(stripped, offset)
+        if line.kind != "chrome":
+            lines.append(line)
     return lines
 
 
@@ -124,16 +195,73 @@ def rejoin_lines(lines: list[Line]) -> str:
 
 def _parse_byline(line: Line, role: str = "reporter") -> list[Credit]:
     match = BYLINE_RE.match(line.text)
-    names_text = match.group("names") if match else line.text
     label = match.group("label") if match else ""
-    if "评论员" in label or label == "作者":
+    if "评论员" in label or label in ("作者", "撰文", "文"):
         role = "author"
+    elif label in ("摄影",):
+        role = "photographer"
+    elif label in ("文图", "图文"):
+        role = "author"
+    body_at = match.start("names") if match else 0
     credits = []
-    for name in re.finditer(r"[\u4e00-\u9fff]{2,4}", names_text):
-        offset = line.start + line.text.index(names_text) + name.start()
-        as_printed = f"{label} {name.group()}" if label and not credits else name.group()
-        credits.append(Credit(role, name.group(), as_printed, offset, offset + len(name.group())))
+    outlet = match.group("outlet") if match else None
+    if outlet and outlet not in ("本报", "本台", "本网"):
+        start = line.start + match.start("outlet")
+        credits.append(Credit("agency", outlet, outlet, start, start + len(outlet)))
+    # Role words may switch the role inside the line: 本报记者 王磊 通讯员 李明.
+    rest = line.text[body_at:].rstrip("）)")
+    segments = []
+    position = 0
+    current_role = role
+    for word in _ROLE_WORD.finditer(rest):
+        segments.append((current_role, rest[position : word.start()], body_at + position))
+        current_role = "photographer" if word.group() in ("摄影", "摄") else current_role
+        if word.group().endswith(("记者", "通讯员", "实习生")):
+            current_role = "reporter"
+        position = word.end()
+    segments.append((current_role, rest[position:], body_at + position))
+    first = True
+    for segment_role, segment, offset in segments:
+        if not segment.strip():
+            continue
+        names = names_in(segment, line.start + offset)
+        if not names:
+            return [c for c in credits if c.role == "agency"] if credits else []
+        for name, start, end in names:
+            printed = line.text[start - line.start : end - line.start]
+            as_printed = f"{label} {printed}" if label and first else printed
+            first = False
+            credits.append(Credit(segment_role, name, as_printed, start, end))
     return credits
+
+
+def _name_credits(line: Line, role: str) -> list[Credit]:
+    return [
+        Credit(role, n, line.text[a - line.start : b - line.start], a, b) for n, a, b in names_in(line.text, line.start)
+    ]
+
+
+def chrome_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of the lines that are page furniture (breadcrumbs, page labels, swipe hints …)."""
+    spans = []
+    for match in re.finditer(r"[^\n]+", text):
+        stripped = match.group().strip(" \t\u3000\ufeff")
+        if stripped and classify(stripped, 0).kind == "chrome":
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+def trailing_credits(line: Line) -> list[Credit]:
+    """（王 磊、赵 芳） at the end of a report's last paragraph, or on a line of its own."""
+    match = TRAILING_CREDIT_RE.search(line.text)
+    if match is None:
+        return []
+    inner = Line(match.group("names"), line.start + match.start("names"), line.start + match.end("names"))
+    if not re.match(r"(?:本报)?(?:特约|实习)?(?:记者|通讯员|实习生)", inner.text):
+        names = names_in(inner.text, inner.start)
+        return [Credit("reporter", n, line.text[a - line.start : b - line.start], a, b) for n, a, b in names]
+    fake = Line(inner.text, inner.start, inner.end, "byline")
+    return [c for c in _parse_byline(fake) if c.role != "agency"]
 
 
 def _photo_credits(line: Line) -> list[Credit]:
@@ -164,6 +292,10 @@ def _apply_header(piece: Piece, run: list[Line]) -> None:
         if line.kind == "byline":
             piece.credits.extend(_parse_byline(line))
     titles = [line for line in run if line.kind in {"heading", "kicker", "name"}]
+    # A bare name line under the headline is the reporter's (the headline comes first).
+    if len(titles) >= 2 and titles[-1].kind == "name":
+        line = titles.pop()
+        piece.credits.extend(_name_credits(line, "reporter"))
     kicker_at = next((i for i, line in enumerate(titles) if line.kind == "kicker"), None)
     if kicker_at is not None:
         piece.column = " ".join(line.text for line in titles[:kicker_at])
@@ -243,14 +375,21 @@ def split_page(text: str) -> list[Piece]:
                     current.headline_after_body = True
                     current.lines.extend(run)
                     if len(run) == 2:
-                        current.credits.append(Credit("author", run[1].text, run[1].text, run[1].start, run[1].end))
+                        current.credits.extend(_name_credits(run[1], "author"))
                     close()
                     i = j
                     continue
+            # Credits printed after the body (文|周晓 at the end of a report).
+            if all(line.kind == "byline" for line in run) and not followed_by_body:
+                for line in run:
+                    current.lines.append(line)
+                    current.credits.extend(_parse_byline(line))
+                i = j
+                continue
             # A commentary's author printed alone after its body (评论, then 秦川).
             if len(run) == 1 and run[0].kind == "name" and not followed_by_body:
                 current.lines.extend(run)
-                current.credits.append(Credit("author", run[0].text, run[0].text, run[0].start, run[0].end))
+                current.credits.extend(_name_credits(run[0], "author"))
                 close()
                 i = j
                 continue
@@ -287,6 +426,8 @@ def split_page(text: str) -> list[Piece]:
 
 def finish(piece: Piece) -> None:
     last_body = next((line for line in reversed(piece.lines) if line.kind == "body"), None)
+    if last_body is not None:
+        piece.credits.extend(trailing_credits(last_body))
     if last_body is not None and not piece.headline_after_body and not last_body.text.endswith(SENTENCE_END):  # noqa: SIM102
         if piece.lines[-1] is last_body:
             piece.is_truncated = True

@@ -13,7 +13,7 @@ from cases.services.ingest import source_ingest
 
 
 class Command(BaseCommand):
-    help = "Ingest text files (UTF-8 or GB18030): one document each, cut into sources, with proposed candidates."
+    help = "Ingest text or HTML files (UTF-8, UTF-16 with BOM, GB18030 or Big5, detected): one document each, cut into sources, with proposed candidates."
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path)
@@ -31,8 +31,11 @@ class Command(BaseCommand):
         totals = {"documents": 0, "already": 0, "sources": 0, "candidates": 0}
         for path in options["paths"]:
             try:
-                if path.stat().st_size > MAX_BYTES:
-                    raise IngestError(f"{path}: file is larger than the 5 MB limit")
+                size = path.stat().st_size
+                if size > MAX_BYTES:
+                    raise CommandError(
+                        f"{path}: file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes (5 MB). Nothing was ingested."
+                    )
                 data = path.read_bytes()
             except OSError as error:
                 raise CommandError(f"{path}: cannot read: {error.strerror}") from None
@@ -42,7 +45,7 @@ class Command(BaseCommand):
                 )
             except IngestError as error:
                 raise CommandError(str(error)) from None
-            self.stdout.write(f"{path}: {result.summary()}")
+            self.stdout.write(f"{path}: read as {result.document.encoding}. {result.summary()}")
             totals["documents"] += 0 if result.already else 1
             totals["already"] += 1 if result.already else 0
             totals["sources"] += result.created_sources
