@@ -110,6 +110,38 @@ def _name_start(text: str, end: int, places: dict[int, Mention], floor: int, inn
     return i
 
 
+_LEVEL_COMMITTEES = {"省委", "市委", "州委", "县委", "区委", "旗委"}
+_VERB_TAGS = ("v", "p", "c", "d", "u", "r", "vd", "ad", "xc")
+
+
+def _after_last_verb(text: str, start: int, suffix_start: int) -> int:
+    """Where a name starts once the verbs, prepositions and particles LAC reads before it are cut off
+    (书记进入物业公司 → 物业公司, 涵盖某某集团 → 某某集团)."""
+    from cases.ingest import ner
+
+    if suffix_start - start < 2:
+        return start
+    offset, line = _line_of(text, start)
+    cut = start
+    for token in ner.tokens(line):
+        a, b = token.start + offset, token.end + offset
+        if a >= suffix_start:
+            break
+        if a >= start and b <= suffix_start and token.tag in _VERB_TAGS and token.word not in _NAME_VERBS:
+            cut = b
+    return cut
+
+
+# Verbs that are part of names (联合会, 服务中心, 建设集团 …) are kept.
+_NAME_VERBS = {"服务", "建设", "发展", "管理", "联合", "促进", "调解", "监督", "监管", "培训", "治理", "保障", "救助", "养老"}
+
+
+def _line_of(text: str, position: int) -> tuple[int, str]:
+    line_start = text.rfind("\n", 0, position) + 1
+    line_end = text.find("\n", position)
+    return line_start, text[line_start : line_end if line_end >= 0 else len(text)]
+
+
 def _starts_with_verb(stem: str) -> bool:
     from cases.ingest.segmenter import posseg
 
@@ -204,6 +236,7 @@ def organisation_mentions(text: str, places: list[Mention]) -> list[OrgMention]:
     level_words = config["level_words"]
     place_by_end = {m.end: m for m in places}
     place_by_start = {m.start: m for m in places}
+    false_words = config.get("false_suffix_words", [])
     found: list[OrgMention] = []
     matches = _suffix_matches(text)
     inner = {b: a for a, b, _, _ in matches}
@@ -213,6 +246,9 @@ def organisation_mentions(text: str, places: list[Mention]) -> list[OrgMention]:
         if text[end : end + 1] == "织":
             continue  # 党组织 is the generic word, not a 党组
         start = _name_start(text, suffix_start, place_by_end, max(0, suffix_start - 24), inner)
+        start = _after_last_verb(text, start, suffix_start)
+        if any(text.startswith(word, end - len(word)) for word in false_words):
+            continue  # 格局, 布局, 困局: a word that only ends like a body
         joined = False
         if start > 1 and text[start - 1] in "和与及" and is_han(text[start - 2]):
             joined = start != (start := _over_conjunction(text, start, suffix_start, place_by_end))
@@ -220,6 +256,17 @@ def organisation_mentions(text: str, places: list[Mention]) -> list[OrgMention]:
         stem = text[start:suffix_start]
         locality = place_by_start.get(start)
         name = _strip(printed)
+        if not stem and suffix in _LEVEL_COMMITTEES and not text[end : end + 1] == "会":
+            # 区委常委、组织部部长: 区委 is the committee of the county named most recently.
+            wanted = level_words[suffix[0]]
+            referent = next((m for m in reversed(places) if m.end <= start and m.level == wanted), None)
+            if referent is None:
+                referent = next((m for m in places if m.level == wanted), None)
+            if referent is not None:
+                base = referent.name if referent.name.endswith(suffix[0]) else referent.name + suffix[0]
+                full = base + "委"
+                found.append(OrgMention(start, end, printed, full, kind, locality=referent, names=[full, suffix]))
+            continue
         if not stem or re.fullmatch(r"[、一二三四五六七八九十第]+", stem):
             continue
         if start > 0 and (text[start - 1].isdigit() or text[start - 1] in "第"):
@@ -297,7 +344,49 @@ def organisation_mentions(text: str, places: list[Mention]) -> list[OrgMention]:
     del by_span
     found.extend(_ordinal_branches(text, places))
     found.extend(_central_bodies(text))
+    found.extend(_statistical_organisations(text, places, found))
     return found
+
+
+_INDUSTRY_KINDS = (("物业", "property_firm"),)
+# What a brand name of a firm ends with when it has no legal suffix (金桥水泥, 华盛物业).
+_INDUSTRY_WORDS = (
+    *("物业", "水泥", "电气", "置业", "地产", "建设", "建工", "科技", "实业", "能源", "化工", "医药", "食品", "农业"),
+    *("商贸", "物流", "电子", "机械", "纺织", "矿业", "钢铁", "汽车", "环保", "传媒", "文旅", "旅游", "酒业", "茶业"),
+)
+
+
+def _statistical_organisations(text: str, places: list[Mention], found: list[OrgMention]) -> list[OrgMention]:
+    """Organisations LAC finds that the suffix rules do not: brand names of firms (某某水泥, 某某物业),
+    bodies with a suffix the rules have no place before. A span the rules already cover, a bare
+    place, a generic body (网格党支部, 大党委) and a name without a recognisable ending are dropped."""
+    from cases.ingest import ner
+
+    kinds = sorted(((item["suffix"], item["kind"]) for item in organisations()["suffixes"]), key=lambda x: -len(x[0]))
+    weak = set(organisations()["weak_suffixes"])
+    place_spans = {(m.start, m.end) for m in places}
+    taken = [(o.start, o.end) for o in found]
+    result = []
+    for token in ner.entities(text, "ORG"):
+        name = _strip(token.word)
+        if not 3 <= len(name) <= 24 or not all(is_han(ch) or ch == "·" for ch in name):
+            continue
+        if (token.start, token.end) in place_spans or any(a < token.end and token.start < b for a, b in taken):
+            continue
+        if any(m.start <= token.start and token.end <= m.end for m in places):
+            continue
+        suffix, kind = next(((x, k) for x, k in kinds if name.endswith(x)), ("", ""))
+        if not suffix:
+            industry = next((w for w in _INDUSTRY_WORDS if name.endswith(w) and len(name) - len(w) >= 2), None)
+            if industry is None:
+                continue
+            kind = "property_firm" if industry == "物业" else "enterprise"
+        stem = name[: len(name) - len(suffix)] if suffix else name[:2]
+        if not _specific_core(stem) or (suffix in weak and len(stem) < 2):
+            continue
+        result.append(OrgMention(token.start, token.end, token.word, name, kind, names=[name]))
+        taken.append((token.start, token.end))
+    return result
 
 
 def _ordinal_branches(text: str, places: list[Mention]) -> list[OrgMention]:

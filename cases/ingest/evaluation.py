@@ -179,15 +179,24 @@ class GoldArticle:
 
 
 def load_gold_articles(directory: Path) -> list[GoldArticle]:
-    """Every ``NN_slug.txt`` in ``directory`` with its ``NN_slug.yaml`` annotation, in name order."""
+    """Every ``NN_slug.yaml`` annotation in ``directory`` with its article, in name order.
+
+    The article is ``NN_slug.txt`` or the ``file:`` the annotation names (an HTML page, a Big5 or
+    UTF-16 file); it is read as an upload is (``cases.ingest.reading.decode_bytes``), so the gold
+    quotes refer to the text the extractor sees.
+    """
+    from cases.ingest.reading import decode_bytes
+
     articles = []
-    for path in sorted(directory.glob("*.txt")):
-        annotation = yaml.safe_load(path.with_suffix(".yaml").read_text(encoding="utf-8"))
+    for path in sorted(directory.glob("*.yaml")):
+        annotation = yaml.safe_load(path.read_text(encoding="utf-8"))
         publication = annotation.get("publication")
         if isinstance(publication, str):
             publication = datetime.date.fromisoformat(publication)
         gold = {fact_type: annotation.get(fact_type) or [] for fact_type in TYPES}
-        articles.append(GoldArticle(path.stem, path.read_text(encoding="utf-8"), publication, gold))
+        source = directory / annotation.get("file", f"{path.stem}.txt")
+        text = decode_bytes(source.read_bytes(), name=source.name).text
+        articles.append(GoldArticle(path.stem, text, publication, gold))
     return articles
 
 

@@ -7,6 +7,7 @@ given (the working view that rejoins broken words maps back to them).
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,8 +18,11 @@ from cases.ingest.metrics import metric_mentions
 from cases.ingest.numbers import date_mentions
 from cases.ingest.people import person_mentions
 from cases.ingest.places import Mention, assign_parents, gazetteer_mentions, new_place_mentions, village_mentions
-from cases.ingest.textview import make_view
+from cases.ingest.textview import is_han, make_view
 from cases.models import Theme
+
+# Words LAC sometimes tags as a person although they are titles or common nouns.
+NOT_NAMES = {"书记", "主任", "记者", "通讯员", "老党员", "党员", "群众", "居民", "村民", "网格员"}
 
 LOCALITY, ORGANISATION, PERSON, METRIC, DATE, THEME = "locality", "organisation", "person", "metric", "date", "theme"
 
@@ -90,6 +94,7 @@ def extract(text: str, *, publication: datetime.date | None = None, themes: list
     """Every candidate fact in ``text``: localities, organisations, people, metrics, dates, themes."""
     view = make_view(text)
     work = view.text
+    chrome = splitting.chrome_spans(text)
     out = _Collector(view)
     gazetteer = get_gazetteer()
     known = gazetteer_mentions(work, gazetteer)
@@ -143,6 +148,7 @@ def extract(text: str, *, publication: datetime.date | None = None, themes: list
                 position["organisation"] = p.organisation.name
             if position not in fact.payload["positions"]:
                 fact.payload["positions"].append(position)
+    _statistical_people(work, out, chrome)
     _credits(text, out)
 
     for metric in metric_mentions(work):
@@ -186,7 +192,36 @@ def extract(text: str, *, publication: datetime.date | None = None, themes: list
             end,
             min(0.9, 0.3 + 0.15 * count),
         )
-    return sorted(out.facts.values(), key=lambda f: (f.start, f.fact_type))
+    facts = []
+    for fact in out.facts.values():
+        # Page furniture (breadcrumbs, page labels, 责任编辑 …) proposes nothing.
+        fact.spans = [s for s in fact.spans if not any(a <= s[0] < b for a, b in chrome)]
+        if fact.spans:
+            facts.append(fact)
+    return sorted(facts, key=lambda f: (f.start, f.fact_type))
+
+
+def _statistical_people(work: str, out: _Collector, chrome: list[tuple[int, int]]) -> None:
+    """People LAC finds without a title before them (a name in a quote, a spaced name, a byline)."""
+    from cases.ingest import ner
+    from cases.ingest.splitting import looks_like_person_name
+
+    for token in ner.entities(work, "PER"):
+        name = re.sub(r"[\s　]", "", token.word)
+        if "·" in name:
+            parts = name.split("·")
+            if not all(2 <= len(part) <= 8 and all(is_han(ch) for ch in part) for part in parts):
+                continue
+        elif not looks_like_person_name(name) or name in NOT_NAMES:
+            continue
+        a, b = out.view.span(token.start, token.end)
+        if any(x <= a < y for x, y in chrome):
+            continue
+        fact = out.facts.get((PERSON, name))
+        if fact is None:
+            out.add(PERSON, name, name, {"name": name, "positions": []}, token.start, token.end, 0.75)
+        elif (a, b) not in fact.spans:
+            fact.spans.append((a, b))
 
 
 def _only_qualifying(known: list[Mention], orgs) -> set[str]:

@@ -108,6 +108,11 @@ def _is_name_line(text: str) -> bool:
     return bool(names) and (len(names) > 1 or len(re.sub(r"[\s　]", "", text)) <= 3 or " " in text)
 
 
+def looks_like_person_name(name: str) -> bool:
+    """Two to four Chinese characters starting with a surname (王磊, 欧阳娜娜)."""
+    return _looks_like_name(name)
+
+
 def _looks_like_name(name: str) -> bool:
     if not 2 <= len(name) <= 4 or not all("\u4e00" <= ch <= "\u9fff" for ch in name):
         return False

