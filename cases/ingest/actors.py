@@ -136,6 +136,22 @@ def _after_last_verb(text: str, start: int, suffix_start: int) -> int:
 _NAME_VERBS = {"服务", "建设", "发展", "管理", "联合", "促进", "调解", "监督", "监管", "培训", "治理", "保障", "救助", "养老"}
 
 
+def _statistical_place(text: str, before: int, level_word: str) -> str | None:
+    """The last place LAC tags before ``before`` whose name ends in ``level_word`` (秀竹社区 for 社区)."""
+    from cases.ingest import ner
+
+    if level_word not in ("社区", "村", "小区"):
+        return None
+    best = None
+    for token in ner.entities(text, "LOC"):
+        if token.end > before:
+            break
+        name = _strip(token.word)
+        if name.endswith(level_word) and len(name) > len(level_word) + 1 and _specific_core(name[: -len(level_word)]):
+            best = name
+    return best
+
+
 def _line_of(text: str, position: int) -> tuple[int, str]:
     line_start = text.rfind("\n", 0, position) + 1
     line_end = text.find("\n", position)
@@ -294,6 +310,13 @@ def organisation_mentions(text: str, places: list[Mention]) -> list[OrgMention]:
             ):
                 referent = None
             if referent is None:
+                # A community or village the gazetteer does not know: LAC's place name before it.
+                named = _statistical_place(text, start, level_word) if kind in PARTY_KINDS else None
+                if named is None:
+                    continue
+                short = _strip(text[start:end])
+                full = named + short[len(level_word) :]
+                found.append(OrgMention(start, end, text[start:end], full, kind, names=[full, short]))
                 continue
             short = _strip(text[start:end])
             full = referent.name + (short[len(level_word) :] if referent.name.endswith(level_word) else short)

@@ -256,6 +256,7 @@ def _credits(text: str, out: _Collector) -> None:
         return
     for piece in pieces:
         for credit in piece.credits:
+            credit.name = splitting.simplified(credit.name)
             span_start = out.view.offsets.index(credit.start) if credit.start in out.view.offsets else None
             if span_start is None:
                 continue

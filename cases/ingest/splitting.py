@@ -21,13 +21,16 @@ CAPTION_RE = re.compile(
     r"^(?:[左右上下中]|[左右上下]?[一二三四五六七八九0-9１-９]|)?图[一二三四五六七八九0-9]?[:：]|^图为"
 )
 # An outlet before 记者: 本报, an agency, or any masthead (某某日报, 某某晚报, 某某网, 某某电视台).
-_OUTLET = r"(?:本报|本台|本网|新华社|人民网|中新社|[\u4e00-\u9fff]{2,10}?(?:日报|晚报|早报|时报|报|网|电视台|广播电视台|融媒体中心|新闻中心))"
+_OUTLET = r"(?:本报|本報|本台|本网|本網|新华社|新華社|人民网|人民網|中新社|[\u4e00-\u9fff]{2,10}?(?:日报|日報|晚报|晚報|早报|时报|時報|报|報|网|網|电视台|電視台|广播电视台|融媒体中心|新闻中心))"
 BYLINE_RE = re.compile(
-    rf"^[（(]?(?P<label>(?P<outlet>{_OUTLET})?(?:特约|实习|首席)?(?:记者|通讯员|实习生)|本报评论员|评论员|作者|撰文|文图|图文|文|摄影)"
+    rf"^[（(]?(?P<label>(?P<outlet>{_OUTLET})?(?:特约|特約|实习|實習|首席)?(?:全媒体|全媒體|全媒|融媒)?(?:记者|記者|通讯员|通訊員|实习生|實習生)|本报评论员|评论员|作者|撰文|文图|图文|文|摄影)"
     r"(?:[\s　]*[|｜/／:：][\s　]*|[\s　]+|(?<=[者员生]))(?P<names>[^。！？]{2,60}?)[）)]?$"
 )
 # Role words inside a byline: 本报记者 王磊 通讯员 李明.
-_ROLE_WORD = re.compile(r"(?:本报)?(?:特约|实习|首席)?(?:记者|通讯员|实习生)|摄影|摄|文图|图文|[|｜/／:：]")
+_ROLE_WORD = re.compile(
+    r"(?:本报|本報)?(?:特约|特約|实习|實習|首席)?(?:全媒体|全媒|融媒)?(?:记者|記者|通讯员|通訊員|实习生|實習生)"
+    r"|摄影|摄|攝|文图|图文|[|｜/／:：]"
+)
 # A trailing credit at the end of a report: （王 磊、赵 芳）, （记者 王磊 通讯员 李明）.
 TRAILING_CREDIT_RE = re.compile(
     r"[（(](?P<names>(?:(?:本报)?(?:特约|实习)?(?:记者|通讯员|实习生)[\s　]*)?"
@@ -48,7 +51,7 @@ CHROME_RE = re.compile(
 SPACED_NAME_RE = re.compile(r"[\u4e00-\u9fff](?:[ 　][\u4e00-\u9fff]){1,2}")
 PHOTO_CREDIT_RE = re.compile(
     r"[\s　]*(?:(?P<outlet>新华社|中新社|人民网|本报)?(?:特约|实习)?(?:记者|通讯员)[\s　]*)?"
-    r"(?P<names>(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,4}(?:[、\s　][\u4e00-\u9fff]{2,4})*)摄"
+    r"(?P<names>(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?:[ 　]?[\u4e00-\u9fff]){1,3}(?:[、\s　]+[\u4e00-\u9fff](?:[ 　]?[\u4e00-\u9fff]){1,3})*)[摄攝]"
     r"(?:[\s　]*[（(](?P<agency>[^）)]{2,16})[）)])?[\s　]*$"
 )
 COMMENTARY_HINTS = ("评论", "论坛", "观澜", "时评", "短评", "今日谈", "观察", "随笔", "评论员", "社论", "快评")
@@ -114,9 +117,25 @@ def looks_like_person_name(name: str) -> bool:
 
 
 def _looks_like_name(name: str) -> bool:
-    if not 2 <= len(name) <= 4 or not all("\u4e00" <= ch <= "\u9fff" for ch in name):
+    if "·" in name:
+        parts = name.split("·")
+        return 2 <= len(parts) <= 3 and all(1 <= len(p) <= 8 and all(_han(ch) for ch in p) for p in parts)
+    if not 2 <= len(name) <= 4 or not all(_han(ch) for ch in name):
         return False
+    name = simplified(name)
     return name[0] in SURNAMES or name[:2] in COMPOUND_SURNAMES
+
+
+def _han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def simplified(text: str) -> str:
+    """Traditional characters read as simplified (楊麗 → 杨丽), same length."""
+    from cases.ingest.textview import _converter
+
+    converted = _converter().convert(text)
+    return converted if len(converted) == len(text) else text
 
 
 def names_in(text: str, base: int = 0) -> list[tuple[str, int, int]]:
@@ -132,7 +151,9 @@ def names_in(text: str, base: int = 0) -> list[tuple[str, int, int]]:
         if not tokens:
             continue
         joined = "".join(t for t, _ in tokens)
-        spaced_one = len(tokens) == 2 and (len(joined) <= 3 or tokens[0][0] in COMPOUND_SURNAMES)
+        spaced_one = (len(tokens) == 2 and (len(joined) <= 3 or tokens[0][0] in COMPOUND_SURNAMES)) or (
+            len(tokens) == 3 and all(len(t) == 1 for t, _ in tokens)
+        )
         if _looks_like_name(joined) and (len(tokens) == 1 or spaced_one):
             found.append((joined, base + tokens[0][1], base + tokens[-1][1] + len(tokens[-1][0])))
             continue
@@ -221,7 +242,7 @@ def _parse_byline(line: Line, role: str = "reporter") -> list[Credit]:
     for word in _ROLE_WORD.finditer(rest):
         segments.append((current_role, rest[position : word.start()], body_at + position))
         current_role = "photographer" if word.group() in ("摄影", "摄") else current_role
-        if word.group().endswith(("记者", "通讯员", "实习生")):
+        if word.group().endswith(("记者", "通讯员", "实习生", "記者", "通訊員", "實習生")):
             current_role = "reporter"
         position = word.end()
     segments.append((current_role, rest[position:], body_at + position))
@@ -277,9 +298,8 @@ def _photo_credits(line: Line) -> list[Credit]:
     base = line.start
     names = match.group("names")
     names_at = match.start("names")
-    for name in re.finditer(r"[\u4e00-\u9fff]{2,4}", names):
-        start = base + names_at + name.start()
-        credits.append(Credit("photographer", name.group(), name.group() + "摄", start, start + len(name.group())))
+    for name, start, end in names_in(names, base + names_at):
+        credits.append(Credit("photographer", name, line.text[start - base : end - base] + "摄", start, end))
     if match.group("outlet") and match.group("outlet") != "本报":
         # 新华社记者 欧东衢摄: the agency is the photographer's outlet.
         start = base + match.start("outlet")
