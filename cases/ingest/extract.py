@@ -19,7 +19,7 @@ from cases.ingest.numbers import date_mentions
 from cases.ingest.people import person_mentions
 from cases.ingest.places import Mention, assign_parents, gazetteer_mentions, new_place_mentions, village_mentions
 from cases.ingest.textview import is_han, make_view
-from cases.models import Theme
+from cases.models import Indicator, Theme
 
 # Words LAC sometimes tags as a person although they are titles or common nouns.
 NOT_NAMES = {"书记", "主任", "记者", "通讯员", "老党员", "党员", "群众", "居民", "村民", "网格员"}
@@ -151,6 +151,7 @@ def extract(text: str, *, publication: datetime.date | None = None, themes: list
     _statistical_people(work, out, chrome)
     _credits(text, out)
 
+    indicators = list(Indicator.objects.all())
     for metric in metric_mentions(work):
         key = f"{metric.indicator}:{metric.value}:{metric.value_upper or ''}"
         if metric.indicator is None:
@@ -164,6 +165,8 @@ def extract(text: str, *, publication: datetime.date | None = None, themes: list
             "unit": metric.unit,
             "counted": metric.counted,
             "qualifier": metric.qualifier,
+            # Every metric carries suggestions (the mapped indicator first), so none reaches review bare.
+            "suggested_indicators": _suggestions(metric, indicators),
         }
         near = next(
             (m for m in reversed(places) if m.end <= metric.start and (m.place is None or not m.qualifier)), None
@@ -199,6 +202,26 @@ def extract(text: str, *, publication: datetime.date | None = None, themes: list
         if fact.spans:
             facts.append(fact)
     return sorted(facts, key=lambda f: (f.start, f.fact_type))
+
+
+def _suggestions(metric, indicators: list[Indicator]) -> list[str]:
+    from cases.ingest.indicators import suggest_indicators
+
+    codes = [metric.indicator] if metric.indicator else []
+    for suggestion in suggest_indicators(unit=metric.unit, counted=metric.counted, indicators=indicators):
+        if suggestion.code not in codes:
+            codes.append(suggestion.code)
+    if not codes:
+        # Nothing shares a word with what is counted: the indicators counted in the same unit.
+        codes = [i.code for i in indicators if i.unit == metric.unit][:3]
+    if not codes:
+        # Last resort: the indicators whose names share most characters with the clause.
+        clause = set(metric.clause) - set("数量的次个人单位服务员")
+        ranked = sorted(indicators, key=lambda i: (-len(clause & set(i.name_zh)), i.code))
+        codes = [i.code for i in ranked[:3] if clause & set(i.name_zh)] or (
+            ["coverage_share"] if metric.unit == "%" else [i.code for i in ranked[:1]]
+        )
+    return codes[:3]
 
 
 def _statistical_people(work: str, out: _Collector, chrome: list[tuple[int, int]]) -> None:

@@ -150,8 +150,10 @@ def _value(match: re.Match) -> tuple[Decimal, Decimal | None, str, str] | None:
         return None
     if prefix == "上" and raw not in _BARE:
         return None
-    if unit in ("年", "月"):
+    if unit == "月":
         return None
+    if unit == "年" and (value >= 100 or len(raw) >= 3 or match.group("num2")):
+        return None  # 2020年 is a date; 3年, 30多年 are durations
     if unit in ("天", "周", "岁") and (value >= 100 or not raw.isdigit() or match.group("q3")):
         return None  # 60岁以上: an age limit, not a count
     upper = parse_number(match.group("num2")) if match.group("num2") else None
@@ -175,6 +177,15 @@ def _value(match: re.Match) -> tuple[Decimal, Decimal | None, str, str] | None:
     return value, upper, unit, qualifier
 
 
+def _in_slogan(text: str, start: int, end: int) -> bool:
+    """“三类监督”, “五道防线”, "251"计划: a number that opens a short quoted slogan is no count."""
+    before = text[max(0, start - 1) : start]
+    if before not in ("“", '"', "「"):
+        return False
+    close = re.search(r"[”\"」]", text[end : end + 10])
+    return close is not None and not re.search(r"[，。,；]", text[end : end + close.start()])
+
+
 def metric_mentions(text: str) -> list[MetricMention]:
     """Every metric in ``text`` with its span (number through what is counted)."""
     global _metric_re
@@ -190,6 +201,12 @@ def metric_mentions(text: str) -> list[MetricMention]:
             continue
         if match.group("unit") == "成" and start > 0 and re.fullmatch(CN_NUM, text[start - 1]):
             continue
+        if _in_slogan(text, start, match.end()):
+            continue
+        if match.group("unit") == "年" and re.match(r"[级代度底初前后里中内]", text[match.end() : match.end() + 1]):
+            continue
+        if match.group("unit") in ("届", "次") and re.match(CN_NUM + "中全会", text[match.end() : match.end() + 6]):
+            continue  # 二十届三中全会: an ordinal
         parsed = _value(match)
         if parsed is None:
             continue
