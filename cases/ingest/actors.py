@@ -117,23 +117,40 @@ _VERB_TAGS = ("v", "p", "c", "d", "u", "r", "vd", "ad", "xc")
 def _after_last_verb(text: str, start: int, suffix_start: int) -> int:
     """Where a name starts once the verbs, prepositions and particles LAC reads before it are cut off
     (书记进入物业公司 → 物业公司, 涵盖某某集团 → 某某集团)."""
+    import bisect
+
     from cases.ingest import ner
 
     if suffix_start - start < 2:
         return start
-    offset, line = _line_of(text, start)
+    tokens = ner.tokens(text)
+    starts = ner.token_starts(text)
     cut = start
-    for token in ner.tokens(line):
-        a, b = token.start + offset, token.end + offset
-        if a >= suffix_start:
+    for token in tokens[max(0, bisect.bisect_left(starts, start)) :]:
+        if token.start >= suffix_start:
             break
-        if a >= start and b <= suffix_start and token.tag in _VERB_TAGS and token.word not in _NAME_VERBS:
-            cut = b
+        if token.end <= suffix_start and token.tag in _VERB_TAGS and token.word not in _NAME_VERBS:
+            cut = token.end
     return cut
 
 
 # Verbs that are part of names (联合会, 服务中心, 建设集团 …) are kept.
-_NAME_VERBS = {"服务", "建设", "发展", "管理", "联合", "促进", "调解", "监督", "监管", "培训", "治理", "保障", "救助", "养老"}
+_NAME_VERBS = {
+    "服务",
+    "建设",
+    "发展",
+    "管理",
+    "联合",
+    "促进",
+    "调解",
+    "监督",
+    "监管",
+    "培训",
+    "治理",
+    "保障",
+    "救助",
+    "养老",
+}
 
 
 def _statistical_place(text: str, before: int, level_word: str) -> str | None:
@@ -272,7 +289,7 @@ def organisation_mentions(text: str, places: list[Mention]) -> list[OrgMention]:
         stem = text[start:suffix_start]
         locality = place_by_start.get(start)
         name = _strip(printed)
-        if not stem and suffix in _LEVEL_COMMITTEES and not text[end : end + 1] == "会":
+        if not stem and suffix in _LEVEL_COMMITTEES and text[end : end + 1] != "会":
             # 区委常委、组织部部长: 区委 is the committee of the county named most recently.
             wanted = level_words[suffix[0]]
             referent = next((m for m in reversed(places) if m.end <= start and m.level == wanted), None)

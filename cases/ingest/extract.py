@@ -103,8 +103,9 @@ def extract(text: str, *, publication: datetime.date | None = None, themes: list
     assign_parents(new, known + villages)
     places = sorted(known + villages + new, key=lambda m: m.start)
     orgs = organisation_mentions(work, places)
+    only_qualifying = _only_qualifying(known, orgs)  # once: it compares every place with every body
     for m in places:
-        if m.place is not None and m.place.code in _only_qualifying(known, orgs):
+        if m.place is not None and m.place.code in only_qualifying:
             continue
         label = m.place.name if m.place else f"{m.name}（新，上级 {_place_payload(m).get('parent_name', '?')}）"
         if m.candidates:

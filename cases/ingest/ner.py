@@ -130,6 +130,12 @@ def tokens(text: str) -> tuple[Token, ...]:
     return tuple(out)
 
 
-def entities(text: str, tag: str) -> list[Token]:
+@lru_cache(maxsize=8)
+def token_starts(text: str) -> list[int]:
+    return [t.start for t in tokens(text)]
+
+
+@lru_cache(maxsize=32)
+def entities(text: str, tag: str) -> tuple[Token, ...]:
     """The spans LAC tags ``tag`` (PER, ORG, LOC) in ``text``."""
-    return [t for t in tokens(text) if t.tag == tag]
+    return tuple(t for t in tokens(text) if t.tag == tag)

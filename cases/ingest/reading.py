@@ -110,9 +110,7 @@ def decode_bytes(data: bytes, *, name: str = "input") -> ReadText:
         raise IngestError(f"{name}: file looks binary (it contains NUL bytes); send plain text")
     encoding, text = _decode(data, bom)
     if text is None:
-        raise IngestError(
-            f"{name}: cannot decode the file as UTF-8, UTF-16, GB18030 or Big5; convert it to UTF-8"
-        )
+        raise IngestError(f"{name}: cannot decode the file as UTF-8, UTF-16, GB18030 or Big5; convert it to UTF-8")
     text = text.lstrip("\ufeff")
     was_html = looks_like_html(text)
     return ReadText(text=check_text(text, name=name, encoding=encoding), encoding=encoding, was_html=was_html)

@@ -21,7 +21,7 @@ CAPTION_RE = re.compile(
     r"^(?:[左右上下中]|[左右上下]?[一二三四五六七八九0-9１-９]|)?图[一二三四五六七八九0-9]?[:：]|^图为"
 )
 # An outlet before 记者: 本报, an agency, or any masthead (某某日报, 某某晚报, 某某网, 某某电视台).
-_OUTLET = r"(?:本报|本報|本台|本网|本網|新华社|新華社|人民网|人民網|中新社|[\u4e00-\u9fff]{2,10}?(?:日报|日報|晚报|晚報|早报|时报|時報|报|報|网|網|电视台|電視台|广播电视台|融媒体中心|新闻中心))"
+_OUTLET = r"(?:本报|本報|本台|本网|本網|新华社|新華社|人民网|人民網|中新社|[\u4e00-\u9fff]{2,10}?(?:日报|日報|晚报|晚報|早报|时报|時報|报|報|网|網|电视台|電視台|广播电视台|融媒体中心|新闻中心))"  # noqa: E501
 BYLINE_RE = re.compile(
     rf"^[（(]?(?P<label>(?P<outlet>{_OUTLET})?(?:特约|特約|实习|實習|首席)?(?:全媒体|全媒體|全媒|融媒)?(?:记者|記者|通讯员|通訊員|实习生|實習生)|本报评论员|评论员|作者|撰文|文图|图文|文|摄影)"
     r"(?:[\s　]*[|｜/／:：][\s　]*|[\s　]+|(?<=[者员生]))(?P<names>[^。！？]{2,60}?)[）)]?$"
@@ -51,7 +51,7 @@ CHROME_RE = re.compile(
 SPACED_NAME_RE = re.compile(r"[\u4e00-\u9fff](?:[ 　][\u4e00-\u9fff]){1,2}")
 PHOTO_CREDIT_RE = re.compile(
     r"[\s　]*(?:(?P<outlet>新华社|中新社|人民网|本报)?(?:特约|实习)?(?:记者|通讯员)[\s　]*)?"
-    r"(?P<names>(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?:[ 　]?[\u4e00-\u9fff]){1,3}(?:[、\s　]+[\u4e00-\u9fff](?:[ 　]?[\u4e00-\u9fff]){1,3})*)[摄攝]"
+    r"(?P<names>(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?:[ 　]?[\u4e00-\u9fff]){1,3}(?:[、\s　]+[\u4e00-\u9fff](?:[ 　]?[\u4e00-\u9fff]){1,3})*)[摄攝]"  # noqa: E501
     r"(?:[\s　]*[（(](?P<agency>[^）)]{2,16})[）)])?[\s　]*$"
 )
 COMMENTARY_HINTS = ("评论", "论坛", "观澜", "时评", "短评", "今日谈", "观察", "随笔", "评论员", "社论", "快评")
@@ -176,7 +176,7 @@ def names_in(text: str, base: int = 0) -> list[tuple[str, int, int]]:
 
 def classify(text: str, start: int) -> Line:
     end = start + len(text)
-    if CHROME_RE.search(text) and len(text) <= 120 or not re.search(r"[\u4e00-\u9fff0-9A-Za-z]", text):
+    if (CHROME_RE.search(text) and len(text) <= 120) or not re.search(r"[\u4e00-\u9fff0-9A-Za-z]", text):
         return Line(text, start, end, "chrome")
     if CAPTION_RE.match(text):
         return Line(text, start, end, "caption")

@@ -59,3 +59,69 @@ def test_a_text_without_seams_is_one_piece():
     pieces = split_page("某某街道近日召开居民议事会,收集意见建议20余条。\n\n会议由街道党工委主持。")
     assert len(pieces) == 1
     assert pieces[0].kind == "report"
+
+
+def test_big5_and_utf16_with_a_bom_are_read_and_say_which_encoding_was_used():
+    text = "重慶榮昌區昌元街道的社區黨委書記陳小琴說，院壩會上居民提出的問題當場解決。"
+    read = decode_bytes(text.encode("big5"), name="page.txt")
+    assert (read.text, read.encoding) == (text, "big5")
+    read = decode_bytes("长城社区有18个小区,引进了13家物业公司。".encode("utf-16"), name="page.txt")
+    assert (read.text, read.encoding) == ("长城社区有18个小区,引进了13家物业公司。", "utf-16")
+
+
+def test_random_bytes_that_decode_as_gb18030_are_refused():
+    import random
+
+    rng = random.Random(12)
+    data = bytes(rng.randint(0x81, 0xFE) for _ in range(20000))
+    data.decode("gb18030")  # decodes without an error: that proves nothing
+    with pytest.raises(IngestError, match="common ones"):
+        decode_bytes(data, name="random.bin")
+
+
+def test_an_html_page_gives_its_main_text_without_menus_or_scripts():
+    html = (
+        "<html><head><title>某某街道：院落自治</title><script>var a = 1;</script></head><body>"
+        '<div class="nav"><a>首页</a> &gt; <a>地方</a> &gt; 正文</div><ul><li>要闻</li><li>视频</li></ul>'
+        "<div id='content'><p>某某街道有无物业院落47个。街道党工委推动院落成立自治小组，由党员和热心居民担任院落长。</p>"  # noqa: E501
+        "<p>今年已有32个院落实现自治管理，居民自筹资金18万元改造院落环境。</p></div>"
+        "<div class='foot'>上一篇：某某 下一篇：某某</div></body></html>"
+    )
+    read = decode_bytes(html.encode("utf-8"), name="page.html")
+    assert read.was_html
+    assert "院落长" in read.text and "32个院落" in read.text
+    assert "<div" not in read.text and "var a" not in read.text
+    # A footer line trafilatura keeps is page chrome to the splitter: no source holds it.
+    assert all("上一篇" not in piece.text() for piece in split_page(read.text))
+
+
+def test_page_chrome_never_heads_a_piece_and_bylines_are_read_in_every_form():
+    page = (
+        "首页 > 基层治理 > 正文\n\n00022版:今日某地\n\n‹向左滑动查看更多>\n\n![](http://x/a.jpg)\n\n"
+        "社区微网格——\n\n小网格撬动大治理\n\n本报记者 王 磊 李 明 通讯员 张华\n\n"
+        "某某社区是一个老旧小区集中的社区。社区党委书记刘芳介绍了情况。\n\n"
+        "近年来社区解决问题30余个。（赵 芳、钱 程）\n\n文|林 晓 燕\n"
+    )
+    pieces = split_page(page)
+    assert len(pieces) == 1
+    piece = pieces[0]
+    assert (piece.column, piece.kicker, piece.headline, piece.subheadline) == (
+        "",
+        "社区微网格——",
+        "小网格撬动大治理",
+        "",
+    )
+    assert [(c.role, c.name) for c in piece.credits] == [
+        ("reporter", "王磊"),
+        ("reporter", "李明"),
+        ("reporter", "张华"),
+        ("author", "林晓燕"),
+        ("reporter", "赵芳"),
+        ("reporter", "钱程"),
+    ]
+    assert "首页" not in piece.text() and "![](" not in piece.text()
+
+
+def test_a_masthead_in_a_byline_is_an_outlet_not_a_reporter():
+    piece = split_page("某某社区新事\n\n辽沈晚报记者 孙 浩\n\n社区下辖11个小区。")[0]
+    assert [(c.role, c.name) for c in piece.credits] == [("agency", "辽沈晚报"), ("reporter", "孙浩")]

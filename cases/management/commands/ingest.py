@@ -13,7 +13,7 @@ from cases.services.ingest import source_ingest
 
 
 class Command(BaseCommand):
-    help = "Ingest text or HTML files (UTF-8, UTF-16 with BOM, GB18030 or Big5, detected): one document each, cut into sources, with proposed candidates."
+    help = "Ingest text or HTML files (UTF-8, UTF-16 with BOM, GB18030 or Big5, detected): one document each, cut into sources, with proposed candidates."  # noqa: E501
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path)
@@ -34,7 +34,7 @@ class Command(BaseCommand):
                 size = path.stat().st_size
                 if size > MAX_BYTES:
                     raise CommandError(
-                        f"{path}: file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes (5 MB). Nothing was ingested."
+                        f"{path}: file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes (5 MB). Nothing was ingested."  # noqa: E501
                     )
                 data = path.read_bytes()
             except OSError as error:
