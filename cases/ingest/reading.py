@@ -155,16 +155,12 @@ def html_to_text(html: str, *, name: str = "input") -> str:
     """The main text of an HTML page: paragraphs separated by blank lines, page chrome dropped."""
     import trafilatura
 
-    extracted = trafilatura.extract(
-        html,
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        include_links=False,
-        favor_recall=True,
-        deduplicate=False,
-        output_format="txt",
-    )
+    options = dict(include_comments=False, include_tables=True, include_images=False, include_links=False)
+    # The default settings keep menus out (favor_recall lets a header's <li> items in); a page
+    # whose text they miss entirely is retried with recall favoured.
+    extracted = trafilatura.extract(html, deduplicate=False, output_format="txt", **options)
+    if not extracted or not extracted.strip():
+        extracted = trafilatura.extract(html, deduplicate=False, output_format="txt", favor_recall=True, **options)
     if not extracted or not extracted.strip():
         raise IngestError(f"{name}: the HTML page has no main text that could be extracted")
     metadata = trafilatura.extract_metadata(html)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from cases.ingest.evaluation import TYPES, Score, evaluate_article, load_gold_articles
+from cases.ingest.extract import extract
 from cases.ingest.metrics import metric_mentions
 
 ARTICLES = load_gold_articles(Path(__file__).resolve().parent / "fixtures" / "articles")
