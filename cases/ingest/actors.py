@@ -164,6 +164,8 @@ def _statistical_place(text: str, before: int, level_word: str) -> str | None:
         if token.end > before:
             break
         name = _strip(token.word)
+        if not name.endswith(level_word) and text.startswith(level_word, token.end):
+            name += level_word  # LAC often tags 秀竹 | 社区 apart
         if name.endswith(level_word) and len(name) > len(level_word) + 1 and _specific_core(name[: -len(level_word)]):
             best = name
     return best
@@ -280,11 +282,15 @@ def organisation_mentions(text: str, places: list[Mention]) -> list[OrgMention]:
             continue  # 党组织 is the generic word, not a 党组
         start = _name_start(text, suffix_start, place_by_end, max(0, suffix_start - 24), inner)
         start = _after_last_verb(text, start, suffix_start)
+        if suffix in ("局", "厅", "部", "处", "所") and text[end : end + 1] == "长":
+            continue  # 副局长, 厅长: a title
         if any(text.startswith(word, end - len(word)) for word in false_words):
             continue  # 格局, 布局, 困局: a word that only ends like a body
         joined = False
         if start > 1 and text[start - 1] in "和与及" and is_han(text[start - 2]):
             joined = start != (start := _over_conjunction(text, start, suffix_start, place_by_end))
+        if joined:
+            start = _after_last_verb(text, start, suffix_start)  # 能与物业公司: 能 is no part of a name
         printed = text[start:end]
         stem = text[start:suffix_start]
         locality = place_by_start.get(start)
@@ -328,7 +334,7 @@ def organisation_mentions(text: str, places: list[Mention]) -> list[OrgMention]:
                 referent = None
             if referent is None:
                 # A community or village the gazetteer does not know: LAC's place name before it.
-                named = _statistical_place(text, start, level_word) if kind in PARTY_KINDS else None
+                named = _statistical_place(text, start, level_word)
                 if named is None:
                     continue
                 short = _strip(text[start:end])

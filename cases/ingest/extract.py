@@ -149,8 +149,8 @@ def extract(text: str, *, publication: datetime.date | None = None, themes: list
                 position["organisation"] = p.organisation.name
             if position not in fact.payload["positions"]:
                 fact.payload["positions"].append(position)
-    _statistical_people(work, out, chrome)
     _credits(text, out)
+    _statistical_people(work, out, chrome)
 
     indicators = list(Indicator.objects.all())
     for metric in metric_mentions(work):
@@ -241,6 +241,9 @@ def _statistical_people(work: str, out: _Collector, chrome: list[tuple[int, int]
         a, b = out.view.span(token.start, token.end)
         if any(x <= a < y for x, y in chrome):
             continue
+        known = [span for (t, _), f in out.facts.items() if t == PERSON for span in f.spans]
+        if any(x <= a and b <= y and (x, y) != (a, b) for x, y in known):
+            continue  # 古丽 inside 古丽米拉·吐尔逊, found whole after its title
         fact = out.facts.get((PERSON, name))
         if fact is None:
             out.add(PERSON, name, name, {"name": name, "positions": []}, token.start, token.end, 0.75)

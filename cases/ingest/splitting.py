@@ -23,7 +23,7 @@ CAPTION_RE = re.compile(
 # An outlet before 记者: 本报, an agency, or any masthead (某某日报, 某某晚报, 某某网, 某某电视台).
 _OUTLET = r"(?:本报|本報|本台|本网|本網|新华社|新華社|人民网|人民網|中新社|[\u4e00-\u9fff]{2,10}?(?:日报|日報|晚报|晚報|早报|时报|時報|报|報|网|網|电视台|電視台|广播电视台|融媒体中心|新闻中心))"  # noqa: E501
 BYLINE_RE = re.compile(
-    rf"^[（(]?(?P<label>(?P<outlet>{_OUTLET})?(?:特约|特約|实习|實習|首席)?(?:全媒体|全媒體|全媒|融媒)?(?:记者|記者|通讯员|通訊員|实习生|實習生)|本报评论员|评论员|作者|撰文|文图|图文|文|摄影)"
+    rf"^[（(□■◎]?[\s　]*(?P<label>(?P<outlet>{_OUTLET})?(?:特约|特約|实习|實習|首席)?(?:全媒体|全媒體|全媒|融媒)?(?:记者|記者|通讯员|通訊員|实习生|實習生)|本报评论员|评论员|作者|撰文|文图|图文|文|摄影)"
     r"(?:[\s　]*[|｜/／:：][\s　]*|[\s　]+|(?<=[者员生]))(?P<names>[^。！？]{2,60}?)[）)]?$"
 )
 # Role words inside a byline: 本报记者 王磊 通讯员 李明.
@@ -39,7 +39,11 @@ TRAILING_CREDIT_RE = re.compile(
 )
 # Page furniture of a pasted web page or e-paper: never a headline, column or paragraph.
 CHROME_RE = re.compile(
-    r"^(?:首页|主页|网站首页|当前位置|您的位置|您现在的位置|位置)[\s　]*(?:[:：>＞»›/|]|$)"
+    r"^(?:首页|首頁|主页|网站首页|当前位置|您的位置|您当前的位置|您现在的位置|位置)[\s　]*(?:[:：>＞»›/|]|$)"
+    r"|^(?:首页|首頁)[\s　]+\S{2,6}[\s　]+\S{2,6}"
+    r"|^[•·\-*][\s　]*\S{1,8}$"
+    r"|^(?:索引号|主题分类|组配分类|信息分类|发布机构|发文机构|发文字号|文号|生成日期|发文日期|公开日期|有效性|归档时间|内容概述|信息来源|关键词|字号)[\s　]*[:：]"
+    r"|^分享[:：]?$"
     r"|[>＞»›][^>＞»›]*[>＞»›]"
     r"|^第?[A-Za-z]?\d{1,5}版[:：\s　]|^版[次面][:：]|^\d{1,5}版$"
     r"|滑动查看|左右滑动|向左滑动|向右滑动|点击查看|上一[篇版页]|下一[篇版页]|返回(?:目录|顶部|首页)"
@@ -231,7 +235,7 @@ def _parse_byline(line: Line, role: str = "reporter") -> list[Credit]:
     body_at = match.start("names") if match else 0
     credits = []
     outlet = match.group("outlet") if match else None
-    if outlet and outlet not in ("本报", "本台", "本网"):
+    if outlet and outlet not in ("本报", "本報", "本台", "本网", "本網"):
         start = line.start + match.start("outlet")
         credits.append(Credit("agency", outlet, outlet, start, start + len(outlet)))
     # Role words may switch the role inside the line: 本报记者 王磊 通讯员 李明.
