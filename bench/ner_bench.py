@@ -50,7 +50,8 @@ def run(*, cases: int = 0, quick: bool = False) -> None:
     parts = [statistics.median(column) for column in zip(*fresh, strict=True)]
     print(
         f"ner: fresh process to first extraction: median {parts[5]:.2f} s (Django {parts[0]:.2f}, jieba POS "
-        f"{parts[1]:.2f}, gazetteer automaton {parts[2]:.2f}, LAC model {parts[3]:.2f}, first extraction {parts[4]:.2f})"
+        f"{parts[1]:.2f}, gazetteer automaton {parts[2]:.2f}, LAC model {parts[3]:.2f}, "
+        f"first extraction {parts[4]:.2f})"
     )
     page = "\n\n".join([PAGE.read_text(encoding="utf-8")] * 3)
     extract(page[:500])
