@@ -186,6 +186,40 @@ def _in_slogan(text: str, start: int, end: int) -> bool:
     return close is not None and not re.search(r"[，。,；]", text[end : end + close.start()])
 
 
+# Measure words that are themselves the noun counted (两村, 三村).
+_NOUN_UNITS = ("村",)
+
+
+def _is_verb(phrase: str) -> bool:
+    """True when LAC reads ``phrase`` as verbs only (办结, 推动): no noun to count."""
+    from cases.ingest import ner
+
+    tokens = ner.tokens(phrase)
+    return bool(tokens) and all(t.tag in ("v", "vd", "ad", "d") for t in tokens)
+
+
+def _starts_with_verb(phrase: str) -> bool:
+    from cases.ingest import ner
+
+    tokens = ner.tokens(phrase)
+    return bool(tokens) and tokens[0].tag in ("v", "vd")
+
+
+def _noun_after(text: str, position: int) -> str:
+    """What is counted after the measure word; past a verb phrase to the noun after 的
+    (18对闹矛盾的夫妻 → 夫妻)."""
+    counted = counted_after(text, position)
+    if counted and not _starts_with_verb(counted):
+        return counted
+    rest = text[position : position + 10]
+    at = rest.find("的")
+    if at > 0 and not re.search(r"[，。、；,]", rest[:at]):
+        after = counted_after(text, position + at + 1)
+        if after and not _starts_with_verb(after):
+            return after
+    return ""
+
+
 def metric_mentions(text: str) -> list[MetricMention]:
     """Every metric in ``text`` with its span (number through what is counted)."""
     global _metric_re
@@ -203,7 +237,7 @@ def metric_mentions(text: str) -> list[MetricMention]:
             continue
         if _in_slogan(text, start, match.end()):
             continue
-        if match.group("unit") == "年" and re.match(r"[级代度底初前后里中内]", text[match.end() : match.end() + 1]):
+        if match.group("unit") == "年" and re.match(r"[级代度底初前后里中内来]", text[match.end() : match.end() + 1]):
             continue
         if match.group("unit") in ("届", "次") and re.match(CN_NUM + "中全会", text[match.end() : match.end() + 6]):
             continue  # 二十届三中全会: an ordinal
@@ -215,14 +249,24 @@ def metric_mentions(text: str) -> list[MetricMention]:
         clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, max(0, start - 60), start)), default=0)
         clause_end = _CLAUSE_END.search(text, end)
         clause = text[clause_start : clause_end.start() if clause_end else end + 30]
-        counted = counted_after(text, end)
+        if match.group("unit") in _NOUN_UNITS:
+            counted = match.group("unit")  # 两村: the measure word is what is counted
+        else:
+            counted = _noun_after(text, end)
         span_end = end + len(counted) if text.startswith(counted, end) and counted else end
+        if match.group("unit") in _NOUN_UNITS:
+            span_end = end
+        if counted and _is_verb(counted):
+            counted = ""
         if not counted:
             previous = found[-1] if found else None
             floor = max(clause_start, previous.end if previous else 0)
             counted = counted_before(text, start, floor)
+            same_sentence = previous is not None and not re.search(r"[。！？\n]", text[previous.end : start])
             if not counted and previous is not None and previous.end >= clause_start:
                 counted = previous.counted  # 居民两千余户、近5000人: the enumeration's noun
+            elif (not counted or _is_verb(counted)) and same_sentence and previous.unit == match.group("unit"):
+                counted = previous.counted  # 收集意见建议136条，已办结124条: a verb counts nothing
         if unit == "%":
             counted = counted or "比例"
         found.append(
