@@ -249,10 +249,9 @@ def metric_mentions(text: str) -> list[MetricMention]:
         clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, max(0, start - 60), start)), default=0)
         clause_end = _CLAUSE_END.search(text, end)
         clause = text[clause_start : clause_end.start() if clause_end else end + 30]
-        if match.group("unit") in _NOUN_UNITS:
-            counted = match.group("unit")  # 两村: the measure word is what is counted
-        else:
-            counted = _noun_after(text, end)
+        # 两村: the measure word is what is counted.
+        noun_unit = match.group("unit") in _NOUN_UNITS
+        counted = match.group("unit") if noun_unit else _noun_after(text, end)
         span_end = end + len(counted) if text.startswith(counted, end) and counted else end
         if match.group("unit") in _NOUN_UNITS:
             span_end = end
