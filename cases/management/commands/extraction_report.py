@@ -15,6 +15,7 @@ from cases.ingest.evaluation import (
     evaluate_source,
     load_gold_articles,
 )
+from cases.ingest.extract import extract
 
 
 class Command(BaseCommand):
@@ -72,12 +73,19 @@ class Command(BaseCommand):
             raise CommandError(f"--articles {directory}: no NN_slug.txt articles with gold annotations")
         started = time.perf_counter()
         totals = {t: Score() for t in TYPES}
+        metrics = suggested = 0
         for article in articles:
-            scores = evaluate_article(article)
+            facts = extract(article.text, publication=article.publication)
+            for fact in facts:
+                if fact.fact_type == "metric":
+                    metrics += 1
+                    suggested += bool(fact.payload.get("indicator") or fact.payload.get("suggested_indicators"))
+            scores = evaluate_article(article, facts)
             self.stdout.write(article.name)
             self.write_table(scores, verbose=verbose, indent="  ")
             for fact_type, score in scores.items():
                 totals[fact_type].add(score)
         self.stdout.write("all articles")
         self.write_table(totals, verbose=False, indent="  ")
+        self.stdout.write(f"Metrics with an indicator or suggested indicators: {suggested} of {metrics}.")
         self.stdout.write(f"Compared {len(articles)} annotated articles in {time.perf_counter() - started:.1f} s.")
