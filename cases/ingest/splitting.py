@@ -55,8 +55,8 @@ CHROME_RE = re.compile(
 SPACED_NAME_RE = re.compile(r"[\u4e00-\u9fff](?:[ 　][\u4e00-\u9fff]){1,2}")
 PHOTO_CREDIT_RE = re.compile(
     r"[\s　]*(?:(?P<outlet>新华社|中新社|人民网|本报)?(?:特约|实习)?(?:记者|通讯员)[\s　]*)?"
-    r"(?P<names>(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?:[ 　]?[\u4e00-\u9fff]){1,3}(?:[、\s　]+[\u4e00-\u9fff](?:[ 　]?[\u4e00-\u9fff]){1,3})*)[摄攝]"  # noqa: E501
-    r"(?:[\s　]*[（(](?P<agency>[^）)]{2,16})[）)])?[\s　]*$"
+    r"(?P<names>(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?:[ 　]?[\u4e00-\u9fff]){1,3}(?:[、\s　]+[\u4e00-\u9fff](?:[ 　]?[\u4e00-\u9fff]){1,3})*)[\s　]*[摄攝]"  # noqa: E501
+    r"[）)]?(?:[\s　]*[（(](?P<agency>[^）)]{2,16})[）)])?[\s　]*$"
 )
 COMMENTARY_HINTS = ("评论", "论坛", "观澜", "时评", "短评", "今日谈", "观察", "随笔", "评论员", "社论", "快评")
 POLICY_HINTS = re.compile(r"第[一二三四五六七八九十]+条|各省、自治区、直辖市|现予印发|请结合实际认真贯彻")
@@ -239,7 +239,7 @@ def _parse_byline(line: Line, role: str = "reporter") -> list[Credit]:
         start = line.start + match.start("outlet")
         credits.append(Credit("agency", outlet, outlet, start, start + len(outlet)))
     # Role words may switch the role inside the line: 本报记者 王磊 通讯员 李明.
-    rest = line.text[body_at:].rstrip("）)")
+    rest = re.sub(r"[\s　]*(?:摄影报道|报道|报导|報道)?[）)]?$", "", line.text[body_at:])
     segments = []
     position = 0
     current_role = role
@@ -279,6 +279,30 @@ def chrome_spans(text: str) -> list[tuple[int, int]]:
         if stripped and classify(stripped, 0).kind == "chrome":
             spans.append((match.start(), match.end()))
     return spans
+
+
+LEADING_CREDIT_RE = re.compile(
+    r"^(?P<lead>[^（(，。！？]{0,24}?(?:讯|訊|电|電))[（(](?P<inner>[^）)]{2,40})[）)]"
+)
+_LEAD_OUTLET = re.compile(r"^(?:新华社|新華社|中新社|人民网|人民網|[\u4e00-\u9fff]{2,8}?(?:日报|日報|晚报|晚報|网|網))")
+
+
+def leading_credits(line: Line) -> list[Credit]:
+    """本报讯（记者 王磊 通讯员 李明）近日… / 新华社北京3月5日电（记者 王磊）: credits opening a report."""
+    match = LEADING_CREDIT_RE.match(line.text)
+    if match is None:
+        return []
+    credits = []
+    outlet = _LEAD_OUTLET.match(match.group("lead"))
+    if outlet and not outlet.group().startswith(("本报", "本報")):
+        start = line.start + outlet.start()
+        credits.append(Credit("agency", outlet.group(), outlet.group(), start, start + len(outlet.group())))
+    inner = Line(match.group("inner"), line.start + match.start("inner"), line.start + match.end("inner"), "byline")
+    if BYLINE_RE.match(inner.text):
+        people = [c for c in _parse_byline(inner) if c.role != "agency"]
+    else:
+        people = _name_credits(inner, "reporter")
+    return credits + people if people else []
 
 
 def trailing_credits(line: Line) -> list[Credit]:
@@ -455,6 +479,9 @@ def split_page(text: str) -> list[Piece]:
 
 def finish(piece: Piece) -> None:
     last_body = next((line for line in reversed(piece.lines) if line.kind == "body"), None)
+    first_body = next((line for line in piece.lines if line.kind == "body"), None)
+    if first_body is not None:
+        piece.credits.extend(leading_credits(first_body))
     if last_body is not None:
         piece.credits.extend(trailing_credits(last_body))
     if last_body is not None and not piece.headline_after_body and not last_body.text.endswith(SENTENCE_END):  # noqa: SIM102

@@ -125,3 +125,20 @@ def test_page_chrome_never_heads_a_piece_and_bylines_are_read_in_every_form():
 def test_a_masthead_in_a_byline_is_an_outlet_not_a_reporter():
     piece = split_page("某某社区新事\n\n辽沈晚报记者 孙 浩\n\n社区下辖11个小区。")[0]
     assert [(c.role, c.name) for c in piece.credits] == [("agency", "辽沈晚报"), ("reporter", "孙浩")]
+
+
+@pytest.mark.parametrize(
+    ("page", "credits"),
+    [
+        (
+            "某某社区议事会开起来了\n\n本报讯（记者 王磊 通讯员 李 明）近日，某某社区召开议事会，收集意见20条。",
+            [("reporter", "王磊"), ("reporter", "李明")],
+        ),
+        ("某某新闻标题\n\n新华社北京3月5日电（记者 周 宁）某某社区召开议事会。", [("agency", "新华社"), ("reporter", "周宁")]),
+        ("某某新闻标题\n\n本报记者 王磊 报道\n\n某某社区召开议事会，收集意见20条。", [("reporter", "王磊")]),
+        ("图为居民在议事会上发言。（王磊 摄）", [("photographer", "王磊")]),
+        ("某某新闻标题\n\n□ 记者 王磊\n\n某某社区召开议事会，收集意见20条。", [("reporter", "王磊")]),
+    ],
+)
+def test_credits_opening_a_report_ending_in_a_verb_or_inside_a_caption(page, credits):
+    assert [(c.role, c.name) for piece in split_page(page) for c in piece.credits] == credits
