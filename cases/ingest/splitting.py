@@ -281,9 +281,7 @@ def chrome_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-LEADING_CREDIT_RE = re.compile(
-    r"^(?P<lead>[^（(，。！？]{0,24}?(?:讯|訊|电|電))[（(](?P<inner>[^）)]{2,40})[）)]"
-)
+LEADING_CREDIT_RE = re.compile(r"^(?P<lead>[^（(，。！？]{0,24}?(?:讯|訊|电|電))[（(](?P<inner>[^）)]{2,40})[）)]")
 _LEAD_OUTLET = re.compile(r"^(?:新华社|新華社|中新社|人民网|人民網|[\u4e00-\u9fff]{2,8}?(?:日报|日報|晚报|晚報|网|網))")
 
 
