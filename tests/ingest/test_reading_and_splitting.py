@@ -137,7 +137,7 @@ def test_a_masthead_in_a_byline_is_an_outlet_not_a_reporter():
         (
             "某某新闻标题\n\n新华社北京3月5日电（记者 周 宁）某某社区召开议事会。",
             [("agency", "新华社"), ("reporter", "周宁")],
-        ),  # noqa: E501
+        ),
         ("某某新闻标题\n\n本报记者 王磊 报道\n\n某某社区召开议事会，收集意见20条。", [("reporter", "王磊")]),
         ("图为居民在议事会上发言。（王磊 摄）", [("photographer", "王磊")]),
         ("某某新闻标题\n\n□ 记者 王磊\n\n某某社区召开议事会，收集意见20条。", [("reporter", "王磊")]),
