@@ -4,8 +4,8 @@ A section of ``bench/run.py`` (``--only http``). For each question a researcher 
 cases, one case, a region, a search, a CSV, the statistics) it times, interleaved round by round
 so that a change in machine load hits every contender alike:
 
-* **project**: the request through the production server (gunicorn, one worker, ``DEBUG`` off)
-  when gunicorn is installed, else the development server (said in the header);
+* **project**: the request through the production server (``bench/live.py``: gunicorn with
+  ``gunicorn.conf.py``, one worker, ``DEBUG`` off);
 * **its SQL**: every statement that request runs, recorded once in process with
   ``connection.execute_wrapper`` and replayed through the same driver: the floor;
 * **Datasette** (SQLite only): the same question asked of Datasette serving the same file, through
@@ -21,10 +21,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -32,6 +30,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bench.live import free_port, live_server
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_VENV = ROOT / ".venv-bench"
@@ -45,12 +45,6 @@ class Question:
     path: str  # the project's URL, with its query string
     datasette: str | None  # Datasette's URL for the same question (None: not comparable)
     statements: list[tuple[str, tuple]] = field(default_factory=list)  # what the project's request runs
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
@@ -79,14 +73,6 @@ def server(command: list[str], probe: str, env: dict[str, str]) -> Iterator[None
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-
-
-def project_command(port: int) -> tuple[list[str], str]:
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    if gunicorn.exists():
-        command = [str(gunicorn), "governance.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1", "--timeout", "120"]
-        return command, "gunicorn, 1 worker"
-    return [sys.executable, "manage.py", "serve", f"127.0.0.1:{port}", "--noreload"], "development server"
 
 
 def datasette_binary() -> Path | None:
@@ -246,21 +232,19 @@ def run(*, cases: int, quick: bool) -> None:
     db = settings.DATABASES["default"]
     sqlite = connection.vendor == "sqlite"
     database = Path(db["NAME"]).stem if sqlite else None
-    port = free_port()
-    command, kind = project_command(port)
-    env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "0"}
     asked = questions(database)
     for question in asked:
         question.statements = record_statements(question.path)
     datasette = datasette_binary() if sqlite else None
-    print(f"== Over HTTP ({cases:,} cases, {connection.vendor}; project: {kind}; medians of {rounds} rounds) ==")
+    print(f"== Over HTTP ({cases:,} cases, {connection.vendor}; gunicorn, 1 worker; medians of {rounds} rounds) ==")
     if sqlite and datasette is None:
         print("Datasette is not installed (make bench installs it into .venv-bench): its column is empty.")
-    contenders: dict[str, Callable[[Question], float]] = {
-        "project": lambda q: fetch_ms(f"http://127.0.0.1:{port}{q.path}"),
-        "its SQL": lambda q: replay(q.statements)(),
-    }
-    with server(command, f"http://127.0.0.1:{port}/api/v1/themes/", env):
+    # One worker, one thread: Datasette answers one request at a time too, and the rounds are sequential.
+    with live_server(os.environ["DATABASE_URL"], workers=1, threads=1) as port:
+        contenders: dict[str, Callable[[Question], float]] = {
+            "project": lambda q: fetch_ms(f"http://127.0.0.1:{port}{q.path}"),
+            "its SQL": lambda q: replay(q.statements)(),
+        }
         if datasette is not None:
             ds_port = free_port()
             ds_command = [
