@@ -25,6 +25,7 @@ from django.test.utils import override_settings
 
 from seeds.gazetteer_loader import GAZETTEER_CSV, Division, read_divisions
 from seeds.loader import LoadSummary, load_all
+from tests.api.world import World, build_world
 
 TEST_SETTINGS = {
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
@@ -71,4 +72,12 @@ def seeded(django_db_setup, django_db_blocker, fixture_gazetteer) -> LoadSummary
     with django_db_blocker.unblock(), transaction.atomic():
         summary = load_all(gazetteer_divisions=fixture_gazetteer, progress=False)
         yield summary
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker) -> World:
+    """The API and site tests' small world (``tests/api/world.py``), built once per module."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
         transaction.set_rollback(True)

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 from rest_framework.test import APIClient
-
-from tests.api.world import World, build_world
 
 
 @pytest.fixture(autouse=True)
 def api_settings(settings):
     # Throttling has its own test; elsewhere hundreds of requests would trip it.
     settings.API_ANON_THROTTLE_RATE = None
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker) -> World:
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_world()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
