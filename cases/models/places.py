@@ -70,11 +70,14 @@ class LocalityQuerySet(LocalityVisibility, models.QuerySet):
             )
         end = text + _NAME_END
         by_name = {"name__gte": text, "name__lt": end, "name__startswith": text}
-        aliased = LocalityAlias.objects.filter(**by_name).values("locality_id")
-        condition = models.Q(**by_name) | models.Q(pk__in=aliased)
+        # One ``id IN (… UNION …)``, not ``name … OR id IN (…)``: PostgreSQL guesses half the table
+        # for such an OR and walks the whole path index; the union's rows it probes by key.
+        matches = Locality.objects.filter(**by_name).values("pk").order_by()
+        matches = matches.union(LocalityAlias.objects.filter(**by_name).values("locality_id").order_by())
         if text.isdigit() and text.isascii():
-            condition |= models.Q(code__gte=text, code__lt=end, code__startswith=text)
-        return self.filter(condition)
+            by_code = {"code__gte": text, "code__lt": end, "code__startswith": text}
+            matches = matches.union(Locality.objects.filter(**by_code).values("pk").order_by())
+        return self.filter(pk__in=matches)
 
     def named(self, name: str) -> LocalityQuerySet:
         """Localities whose name or one of whose aliases is exactly ``name``."""
