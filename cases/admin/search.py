@@ -19,14 +19,13 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from cases.search.documents import MODELS
 from cases.search.index import deferred
 from cases.search.query import QueryError, parse
+from cases.search.registry import BY_MODEL, refresh_objects
 from cases.search.service import filter_queryset
-from cases.search.signals import refresh_for
 from cases.search.text import is_cjk
 
-INDEXED_MODELS = frozenset(MODELS.values())
+INDEXED_MODELS = frozenset(BY_MODEL)
 
 
 def uses_index(search_term: str) -> bool:
@@ -66,5 +65,5 @@ class SearchIndexedResourceMixin:
             model = self._meta.model
             if getattr(self._meta, "use_bulk", False) and model is not None:
                 pks = [row.object_id for row in result.rows if getattr(row, "object_id", None)]
-                refresh_for(model, pks)
+                refresh_objects(model, pks)
         return result

@@ -24,9 +24,10 @@ from cases.api.filters import names_a_filter, path_within
 from cases.api.pagination import Head, PageSizePagination
 from cases.api.parameters import check_parameters
 from cases.api.regions import RegionNotFound, resolve_region
-from cases.models import Case, DocumentType, Level, Locality, SearchDocument
+from cases.models import Level, Locality, SearchDocument
 from cases.search.backends import BROAD_MATCHES, RANK_WINDOW
 from cases.search.query import MAX_QUERY_LENGTH, ParsedQuery, QueryError, parse
+from cases.search.registry import TYPES
 from cases.search.service import (
     OBJECT_TYPES,
     facets,
@@ -49,12 +50,8 @@ LIST_Q_HELP = (
     "character offsets in the original text, matched text) and `snippet` (a passage around the first match "
     "in the richest field, with `<mark>` tags)."
 )
-RESULT_DETAIL_ROUTES = {
-    DocumentType.CASE: "api:case-detail",
-    DocumentType.ORGANISATION: "api:organisation-detail",
-    DocumentType.INITIATIVE: "api:initiative-detail",
-    DocumentType.SOURCE: "api:source-detail",
-}
+# The record types and their detail routes, as the search registry declares them.
+RESULT_DETAIL_ROUTES = {object_type: entry.api_route for object_type, entry in TYPES.items()}
 
 
 def parse_or_400(raw: str) -> ParsedQuery:
@@ -192,7 +189,7 @@ class SearchView(APIView):
         summary="Search across cases, organisations, initiatives and sources",
         parameters=[
             OpenApiParameter("q", OpenApiTypes.STR, description=Q_HELP + " Without it the result is empty."),
-            OpenApiParameter("type", OpenApiTypes.STR, enum=DocumentType.values, description="only this record type"),
+            OpenApiParameter("type", OpenApiTypes.STR, enum=list(TYPES), description="only this record type"),
             OpenApiParameter(
                 "region",
                 OpenApiTypes.STR,
@@ -246,7 +243,7 @@ class SearchView(APIView):
             parsed = parse_or_400(raw)
             # The type as a hint too: a broad search then ranks and counts that type in the index.
             object_type = request.query_params.get("type")
-            types = [object_type] if object_type in DocumentType.values else None
+            types = [object_type] if object_type in TYPES else None
             searched = searched_documents(parsed, public_only=True, types=types)
             documents, window, counting = searched.queryset, searched.window, searched.counting
             if not (set(request.query_params) & (self.filters - {"type"})):
@@ -275,8 +272,8 @@ class SearchView(APIView):
         errors: dict[str, list[str]] = {}
         object_type = params.get("type")
         if object_type is not None:
-            if object_type not in DocumentType.values:
-                errors["type"] = [f"unknown type {object_type!r}; expected one of {', '.join(DocumentType.values)}"]
+            if object_type not in TYPES:
+                errors["type"] = [f"unknown type {object_type!r}; expected one of {', '.join(TYPES)}"]
             documents = documents.filter(object_type=object_type)
         for name, length in (("province", 2), ("prefecture", 4)):
             code = params.get(name)
@@ -298,12 +295,10 @@ class SearchView(APIView):
         return documents
 
     def results(self, request: Request, page: list[SearchDocument], parsed: ParsedQuery) -> list[dict[str, Any]]:
-        case_ids = [document.object_id for document in page if document.object_type == DocumentType.CASE]
-        public_ids = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "public_id")) if case_ids else {}
+        keys = url_keys(page)
         results = []
         for document in page:
-            is_case = document.object_type == DocumentType.CASE
-            key = public_ids.get(document.object_id) if is_case else document.object_id
+            key = keys.get((document.object_type, document.object_id))
             url = reverse(RESULT_DETAIL_ROUTES[document.object_type], args=[key]) if key is not None else None
             results.append(
                 {
@@ -316,3 +311,20 @@ class SearchView(APIView):
                 }
             )
         return results
+
+
+def url_keys(page: list[SearchDocument]) -> dict[tuple[str, int], Any]:
+    """(type, record id) → the value its detail URL takes (``url_key`` in the registry), one query
+    per type that is not addressed by id; a record gone since it was indexed has none."""
+    wanted: dict[str, set[int]] = {}
+    for document in page:
+        wanted.setdefault(document.object_type, set()).add(document.object_id)
+    keys: dict[tuple[str, int], Any] = {}
+    for object_type, ids in wanted.items():
+        entry = TYPES[object_type]
+        if entry.url_key == "pk":
+            keys.update(((object_type, pk), pk) for pk in ids)
+        else:
+            rows = entry.model._default_manager.filter(pk__in=ids).values_list("pk", entry.url_key)
+            keys.update(((object_type, pk), key) for pk, key in rows)
+    return keys

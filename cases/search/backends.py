@@ -18,8 +18,9 @@ from functools import partial
 from django.db import connection
 from django.db.models import Model, QuerySet
 
-from cases.models import DocumentType, SearchDocument
+from cases.models import SearchDocument
 from cases.search.query import ParsedQuery
+from cases.search.registry import TYPES
 from cases.search.schema import FTS_TABLE, PUBLIC_TOKEN, TEXT_COLUMNS
 
 DOCUMENT_TABLE = SearchDocument._meta.db_table
@@ -31,12 +32,8 @@ SQLITE_WEIGHTS = (8.0, 2.0, 0.5)
 # length normalisation lift a short name containing the word above a case that is about it (by a
 # factor of 2 to 3 at the seed data's lengths: ts_rank divides by 1 + log(length), bm25 by length
 # against the average). Searching one type (``type=``, or ``?q=`` on a resource) ranks by text alone.
-TYPE_WEIGHTS = {
-    DocumentType.CASE: 1.0,
-    DocumentType.SOURCE: 0.6,
-    DocumentType.INITIATIVE: 0.4,
-    DocumentType.ORGANISATION: 0.3,
-}
+# Each type's weight is declared with the type (registry.TYPES); heaviest first.
+TYPE_WEIGHTS = {entry.object_type: entry.weight for entry in sorted(TYPES.values(), key=lambda entry: -entry.weight)}
 
 
 # Above this many matching documents a query (or one of its terms) is broad on SQLite.

@@ -112,7 +112,7 @@ def _with_region(data: DocumentData, locality_id: int | None, path: str | None) 
 # of queries per batch, whatever the batch size.
 
 
-def _build_cases(ids: list[int], public: set[int] | None = None) -> list[DocumentData]:
+def build_cases(ids: list[int], public: set[int] | None = None) -> list[DocumentData]:
     rows = Case.objects.filter(pk__in=ids).values_list(
         "pk",
         "title_zh",
@@ -214,7 +214,7 @@ def _published_case_context(
     return {key: sorted(value) for key, value in themes.items()}, localities
 
 
-def _build_organisations(ids: list[int], public: set[int] | None = None) -> list[DocumentData]:
+def build_organisations(ids: list[int], public: set[int] | None = None) -> list[DocumentData]:
     rows = list(
         Organisation.objects.filter(pk__in=ids).values_list(
             "pk", "name", "name_en", "aliases", "description", "locality_id", "locality__path"
@@ -251,7 +251,7 @@ def _build_organisations(ids: list[int], public: set[int] | None = None) -> list
     return documents
 
 
-def _build_initiatives(ids: list[int], public: set[int] | None = None) -> list[DocumentData]:
+def build_initiatives(ids: list[int], public: set[int] | None = None) -> list[DocumentData]:
     rows = list(Initiative.objects.filter(pk__in=ids).values_list("pk", "name", "name_en", "aliases", "description"))
     places = _grouped(
         Initiative.localities.through.objects.filter(initiative__in=ids)
@@ -282,7 +282,7 @@ def _build_initiatives(ids: list[int], public: set[int] | None = None) -> list[D
     return documents
 
 
-def _build_sources(ids: list[int], public: set[int] | None = None) -> list[DocumentData]:
+def build_sources(ids: list[int], public: set[int] | None = None) -> list[DocumentData]:
     rows = list(
         Source.objects.filter(pk__in=ids).values_list(
             "pk", "headline", "kicker", "subheadline", "column", "outlet", "text"
@@ -320,37 +320,11 @@ def _build_sources(ids: list[int], public: set[int] | None = None) -> list[Docum
     return documents
 
 
-BUILDERS = {
-    DocumentType.CASE: _build_cases,
-    DocumentType.ORGANISATION: _build_organisations,
-    DocumentType.INITIATIVE: _build_initiatives,
-    DocumentType.SOURCE: _build_sources,
-}
-
-MODELS = {
-    DocumentType.CASE: Case,
-    DocumentType.ORGANISATION: Organisation,
-    DocumentType.INITIATIVE: Initiative,
-    DocumentType.SOURCE: Source,
-}
-
-
-# The one definition of what anonymous users may see (cases.models.visibility), by document type.
-PUBLIC = {
-    DocumentType.CASE: lambda: Case.objects.published(),
-    DocumentType.ORGANISATION: lambda: Organisation.objects.public(),
-    DocumentType.INITIATIVE: lambda: Initiative.objects.public(),
-    DocumentType.SOURCE: lambda: Source.objects.public(),
-}
-
-
 def public_ids(object_type: str, ids: Iterable[int] | None = None) -> set[int]:
-    """Ids of the records anonymous users may see (among ``ids``, or all when ``ids`` is None):
-    the models' own ``public()``, so the index cannot disagree with the API."""
-    queryset = PUBLIC[DocumentType(object_type)]()
-    if ids is not None:
-        queryset = queryset.filter(pk__in=set(ids))
-    return set(queryset.values_list("pk", flat=True))
+    """Ids of the records anonymous users may see (``registry.public_ids``: the models' own rule)."""
+    from cases.search.registry import public_ids
+
+    return public_ids(object_type, ids)
 
 
 def build_documents(object_type: str, ids: Iterable[int], *, public: set[int] | None = None) -> list[DocumentData]:
@@ -359,5 +333,8 @@ def build_documents(object_type: str, ids: Iterable[int], *, public: set[int] | 
     ``public`` may hold the ids of every public record of the type (see ``public_ids``); by
     default visibility is looked up for these ids.
     """
+    # The registry names this module's builders, so it is read when called, not on import.
+    from cases.search.registry import indexed_type
+
     ids = sorted(set(ids))
-    return BUILDERS[DocumentType(object_type)](ids, public) if ids else []
+    return indexed_type(object_type).build(ids, public) if ids else []

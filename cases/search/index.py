@@ -233,10 +233,11 @@ def bulk_load() -> Iterator[None]:
 
 def missing_documents() -> dict[str, set[int]]:
     """Records without a document, by type (a health check for the sync mechanism)."""
-    from cases.search.documents import MODELS
+    from cases.search.registry import TYPES
 
     result: dict[str, set[int]] = defaultdict(set)
-    for object_type, model in MODELS.items():
+    for object_type, entry in TYPES.items():
+        model = entry.model
         indexed = set(SearchDocument.objects.filter(object_type=object_type).values_list("object_id", flat=True))
         present = set(model.objects.values_list("pk", flat=True))
         if present - indexed:
@@ -257,11 +258,11 @@ def suspended() -> Iterator[None]:
 
 def all_ids() -> dict[str, list[int]]:
     """Every indexed record's id, by type."""
-    from cases.search.documents import MODELS
+    from cases.search.registry import TYPES
 
     return {
-        object_type: list(model._default_manager.order_by("pk").values_list("pk", flat=True))
-        for object_type, model in MODELS.items()
+        object_type: list(entry.model._default_manager.order_by("pk").values_list("pk", flat=True))
+        for object_type, entry in TYPES.items()
     }
 
 

@@ -13,11 +13,11 @@ from django.db.models import Count, QuerySet
 
 from cases.models import DocumentType, SearchDocument
 from cases.search.backends import Searched, backend
-from cases.search.documents import MODELS
 from cases.search.highlight import highlight
 from cases.search.query import ParsedQuery
+from cases.search.registry import BY_MODEL
 
-OBJECT_TYPES = {model: object_type for object_type, model in MODELS.items()}
+OBJECT_TYPES = {model: entry.object_type for model, entry in BY_MODEL.items()}
 
 
 def search_documents(

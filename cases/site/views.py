@@ -19,17 +19,13 @@ from django.views.decorators.http import require_safe
 from cases.api.filters import CaseFilter
 from cases.api.stats import StatsView
 from cases.models import Case, Evidence, Initiative, Level, Locality, Metric, Organisation, Source
+from cases.search.registry import TYPES
 from cases.site import api, charts, citing, releases
 from cases.site.conditional import site_page
 from cases.site.places import child_counts, country, place_key, public_place, region_param
 
 PAGE_PARAMETERS = ("page", "page_size", "cursor")
-SEARCH_DETAIL_ROUTES = {
-    "case": "site:case",
-    "organisation": "site:organisation",
-    "source": "site:source",
-    "initiative": "site:initiative",
-}
+SEARCH_DETAIL_ROUTES = {object_type: entry.site_route for object_type, entry in TYPES.items()}
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
