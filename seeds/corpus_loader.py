@@ -47,7 +47,6 @@ from cases.models import (
 )
 from cases.models.sources import content_hash
 from cases.search import index as search_index
-from cases.search.signals import refresh_for
 from seeds.errors import SeedError
 from seeds.gazetteer_loader import country
 from seeds.parsing import Record, records
@@ -283,13 +282,15 @@ class CorpusLoader(RecordWriter):
             source.credits.order_by("order").values_list("role", "person", "organisation", "as_printed", "order")
         )
         if have != wanted:
-            source.credits.all().delete()
-            SourceCredit.objects.bulk_create(
-                SourceCredit(source=source, role=r, person_id=p, organisation_id=o, as_printed=a, order=i)
-                for r, p, o, a, i in wanted
+            self._replace_links(
+                source,
+                "credits",
+                [
+                    SourceCredit(source=source, role=r, person_id=p, organisation_id=o, as_printed=a, order=i)
+                    for r, p, o, a, i in wanted
+                ],
+                "credits updated",
             )
-            refresh_for(Source, [source.pk])  # bulk_create sends no signals
-            self.counts["credits updated"] += 1
 
     def _position(self, record: Record) -> None:
         record.check_keys(["person", "organisation", "title", "title_en", "as_of", "evidence"],
@@ -344,12 +345,12 @@ class CorpusLoader(RecordWriter):
             wanted.add((organisation.pk, item.choice("role", ParticipantRole), item.str("note")))
         have = set(initiative.participants.values_list("organisation_id", "role", "note"))
         if have != wanted:
-            initiative.participants.all().delete()
-            InitiativeParticipant.objects.bulk_create(
-                InitiativeParticipant(initiative=initiative, organisation_id=o, role=r, note=n) for o, r, n in wanted
+            self._replace_links(
+                initiative,
+                "participants",
+                [InitiativeParticipant(initiative=initiative, organisation_id=o, role=r, note=n) for o, r, n in wanted],
+                "initiative participants updated",
             )
-            refresh_for(Initiative, [initiative.pk])
-            self.counts["initiative participants updated"] += 1
         self._evidence(record, initiative=initiative)
 
     def _case(self, record: Record) -> None:
@@ -414,12 +415,12 @@ class CorpusLoader(RecordWriter):
             wanted[self._ref(item, "organisation", self.organisations, "organisation").pk] = item.str("role")
         have = dict(case.case_organisations.values_list("organisation_id", "role"))
         if have != wanted:
-            case.case_organisations.all().delete()
-            CaseOrganisation.objects.bulk_create(
-                CaseOrganisation(case=case, organisation_id=o, role=r) for o, r in wanted.items()
+            self._replace_links(
+                case,
+                "case_organisations",
+                [CaseOrganisation(case=case, organisation_id=o, role=r) for o, r in wanted.items()],
+                "case organisations updated",
             )
-            refresh_for(Case, [case.pk])
-            self.counts["case organisations updated"] += 1
         self._evidence(record, case=case)
 
     def _metric(self, record: Record) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from cases.search.registry import refresh_objects
 from seeds.models import SeedRecord
 from seeds.parsing import Record
 
@@ -86,6 +87,18 @@ class RecordWriter:
         self.counts[f"{verb} {status}"] += 1
         SeedRecord.objects.update_or_create(corpus=self.corpus, kind=label, key=key, defaults={"object_id": obj.pk})
         return obj
+
+    def _replace_links(self, owner: models.Model, name: str, links: list[models.Model], counted: str) -> None:
+        """Replace ``owner``'s ``name`` rows (a reverse foreign key) with ``links`` in one insert.
+
+        ``bulk_create`` sends no signals, so the documents that depend on ``owner`` are refreshed
+        through the search registry (inside the loader's ``deferred()`` block: once, at its end).
+        """
+        manager = getattr(owner, name)
+        manager.all().delete()
+        manager.model.objects.bulk_create(links)
+        refresh_objects(type(owner), [owner.pk])
+        self.counts[counted] += 1
 
     def _set_m2m(self, obj: models.Model, name: str, targets: list[models.Model]) -> None:
         manager = getattr(obj, name)
