@@ -21,12 +21,25 @@ from seeds.corpus_loader.actors import ActorsMixin
 from seeds.corpus_loader.cases import CaseFactsMixin
 from seeds.corpus_loader.evidence import EvidenceMixin
 from seeds.corpus_loader.places import COUNTRY_REF, PlacesMixin
-from seeds.corpus_loader.reading import SECTIONS, read_corpus
+from seeds.corpus_loader.reading import read_corpus
 from seeds.corpus_loader.sources import SourcesMixin
 from seeds.parsing import records
 from seeds.writer import RecordWriter
 
 __all__ = ["COUNTRY_REF", "SECTIONS", "CorpusLoader", "load_corpus_file"]
+
+# A file's sections, in the order ``CorpusLoader._load`` reads them (each after those it refers to).
+SECTIONS = [
+    "document",
+    "sources",
+    "localities",
+    "organisations",
+    "people",
+    "positions",
+    "initiatives",
+    "cases",
+    "metrics",
+]
 
 
 class CorpusLoader(SourcesMixin, PlacesMixin, ActorsMixin, CaseFactsMixin, EvidenceMixin, RecordWriter):
@@ -49,7 +62,7 @@ class CorpusLoader(SourcesMixin, PlacesMixin, ActorsMixin, CaseFactsMixin, Evide
             return self._load()
 
     def _load(self) -> Counter[str]:
-        data = read_corpus(self.path)
+        data = read_corpus(self.path, SECTIONS)
         document = self._document(data.get("document"))
         for record in records(self.file, "sources", data.get("sources")):
             self._source(record, document)

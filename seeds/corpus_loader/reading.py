@@ -9,21 +9,9 @@ import yaml
 
 from seeds.errors import SeedError
 
-SECTIONS = [
-    "document",
-    "sources",
-    "localities",
-    "organisations",
-    "people",
-    "positions",
-    "initiatives",
-    "cases",
-    "metrics",
-]
 
-
-def read_corpus(path: Path) -> dict[str, Any]:
-    """The file's sections, checked for shape (a mapping of known sections); a SeedError otherwise."""
+def read_corpus(path: Path, sections: list[str]) -> dict[str, Any]:
+    """The file's sections, checked for shape (a mapping of only these sections); a SeedError otherwise."""
     file = str(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -34,8 +22,8 @@ def read_corpus(path: Path) -> dict[str, Any]:
     except yaml.YAMLError as error:
         raise SeedError(file, f"invalid YAML: {error}") from None
     if not isinstance(data, dict):
-        raise SeedError(file, "must be a YAML mapping with sections " + ", ".join(SECTIONS))
-    unknown = sorted(set(data) - set(SECTIONS))
+        raise SeedError(file, "must be a YAML mapping with sections " + ", ".join(sections))
+    unknown = sorted(set(data) - set(sections))
     if unknown:
-        raise SeedError(file, f"unknown section(s) {', '.join(unknown)}; allowed: {', '.join(SECTIONS)}")
+        raise SeedError(file, f"unknown section(s) {', '.join(unknown)}; allowed: {', '.join(sections)}")
     return data

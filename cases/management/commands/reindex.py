@@ -16,6 +16,7 @@ from cases.models import SearchDocument
 from cases.search import text
 from cases.search.documents import DocumentData, Tokens, build_documents, public_ids, tokenise
 from cases.search.index import BATCH_SIZE, all_ids, bulk_load, write_documents
+from cases.search.registry import TYPES
 from cases.search.schema import FTS_TABLE
 
 
@@ -26,7 +27,8 @@ def _tokenise_many(fields_list: list[list[list[str]]]) -> list[Tokens]:
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the full-text search index: every case, organisation, initiative and source is "
+        "Rebuild the full-text search index: every record of the indexed types "
+        f"({', '.join(TYPES)}) is "
         "re-read, tokenised with jieba (in worker processes, one per core by default) and written "
         "in one transaction, so searches see the old index until the new one is complete."
     )
