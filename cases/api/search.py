@@ -52,6 +52,9 @@ LIST_Q_HELP = (
 )
 # The record types and their detail routes, as the search registry declares them.
 RESULT_DETAIL_ROUTES = {object_type: entry.api_route for object_type, entry in TYPES.items()}
+# "cases, organisations, initiatives and sources": the English half of each model's plural name.
+_PLURALS = [str(entry.model._meta.verbose_name_plural).split(" ", 1)[-1] for entry in TYPES.values()]
+TYPES_IN_WORDS = f"{', '.join(_PLURALS[:-1])} and {_PLURALS[-1]}"
 
 
 def parse_or_400(raw: str) -> ParsedQuery:
@@ -186,7 +189,7 @@ class SearchView(APIView):
         return {"q", "page", "page_size", *self.filters}
 
     @extend_schema(
-        summary="Search across cases, organisations, initiatives and sources",
+        summary=f"Search across {TYPES_IN_WORDS}",
         parameters=[
             OpenApiParameter("q", OpenApiTypes.STR, description=Q_HELP + " Without it the result is empty."),
             OpenApiParameter("type", OpenApiTypes.STR, enum=list(TYPES), description="only this record type"),
