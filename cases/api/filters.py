@@ -92,6 +92,9 @@ class StrictBooleanFilter(filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+MAX_ID = 2**63 - 1  # BigAutoField
+
+
 class IdFilter(filters.NumberFilter):
     """A database id: a positive integer within the 64-bit range (a huge number is a 400, not a crash)."""
 
@@ -99,7 +102,7 @@ class IdFilter(filters.NumberFilter):
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
+        kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
 
 
@@ -417,3 +420,14 @@ class SourceFilter(filters.FilterSet):
         fields: list[str] = []
 
     filter_case = _case_link(lambda cases: Case.sources.through.objects.filter(case__in=cases).values("source_id"))
+
+
+def id_parameters() -> frozenset[str]:
+    """The query parameters naming a row by its id: every ``IdFilter`` of this module's FilterSets."""
+    return frozenset(
+        name
+        for filterset in globals().values()
+        if isinstance(filterset, type) and issubclass(filterset, filters.FilterSet)
+        for name, declared in filterset.base_filters.items()
+        if isinstance(declared, IdFilter)
+    )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from cases.api.filters import MAX_ID, id_parameters
+
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": "The shape of every 4xx response.",
@@ -66,24 +68,21 @@ def document_error_responses(result: dict[str, Any], generator, request, public:
     return result
 
 
-# Query parameters naming a row by its id; the filters refuse anything but a whole number ≥ 1.
-ID_PARAMETERS = frozenset({"id", "organisation", "initiative", "source", "person", "locality"})
-MAX_ID = 2**63 - 1  # BigAutoField
-
-
 def declare_bounds(result: dict[str, Any], generator, request, public: bool) -> dict[str, Any]:
     """State the limits the API enforces, so a client (or a fuzzer) built from the schema sends
     only requests that can succeed: pages, page sizes and ids from 1 (page sizes over 200 are
     capped, not refused), ``q`` up to its length."""
     from cases.search.query import MAX_QUERY_LENGTH
 
+    ids = id_parameters()
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
                 name, schema = parameter["name"], parameter.setdefault("schema", {})
                 if name in {"page", "page_size"}:
                     schema.update(type="integer", minimum=1)
-                elif name in ID_PARAMETERS and schema.get("type") in {"integer", "number"}:
+                elif (parameter.get("in") == "path" or name in ids) and schema.get("type") in {"integer", "number"}:
+                    # A detail path's id, or a filter naming a row by its id: the filters refuse anything else.
                     schema.update(type="integer", minimum=1, maximum=MAX_ID)
                 elif name in {"value_min", "value_max"}:
                     # django-filter's NumberFilter refuses magnitudes past 1e50.
