@@ -34,7 +34,7 @@ from cases.models import (
 )
 from cases.search import dependents, documents
 from cases.search.dependents import Keys
-from cases.search.index import mark
+from cases.search.index import deferred, mark
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,22 @@ FEEDS: dict[type[models.Model], Callable[[models.Model], Keys]] = {
 }
 
 BY_MODEL: dict[type[models.Model], IndexedType] = {entry.model: entry for entry in TYPES.values()}
+
+# Writers outside search (seed loading, imports) need only this module: ``deferred()`` collects the
+# refreshes their writes cause and runs each once, at the block's end; ``refresh_objects`` covers
+# the writes that send no signals.
+__all__ = [
+    "BY_MODEL",
+    "FEEDS",
+    "TYPES",
+    "IndexedType",
+    "affected",
+    "deferred",
+    "indexed_type",
+    "public_ids",
+    "refresh_objects",
+    "watched_models",
+]
 
 
 def indexed_type(object_type: str) -> IndexedType:

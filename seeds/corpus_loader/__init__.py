@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from cases.models import Case, Initiative, Locality, Organisation, Person, Source
-from cases.search import index as search_index
+from cases.search import registry as search
 from seeds.corpus_loader.actors import ActorsMixin
 from seeds.corpus_loader.cases import CaseFactsMixin
 from seeds.corpus_loader.evidence import EvidenceMixin
@@ -58,7 +58,7 @@ class CorpusLoader(SourcesMixin, PlacesMixin, ActorsMixin, CaseFactsMixin, Evide
 
     def load(self) -> Counter[str]:
         # Saves mark search documents stale; refresh each one once, when the file is done.
-        with search_index.deferred():
+        with search.deferred():
             return self._load()
 
     def _load(self) -> Counter[str]:
