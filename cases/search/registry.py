@@ -9,7 +9,7 @@ admin's search box all read ``TYPES``; ``FEEDS`` names the models that are not i
 but whose rows appear in other types' documents.
 
 Adding a type: a ``DocumentType`` choice (the stored vocabulary), a builder in ``documents.py``,
-and one entry here.
+its dependency rule in ``dependents.py``, and one entry here.
 """
 
 from __future__ import annotations
