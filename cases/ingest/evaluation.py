@@ -206,6 +206,11 @@ def _matches_gold(fact_type: str, fact: Fact, gold: dict, text: str) -> bool:
         if gold.get("code"):
             return p.get("code") == gold["code"]
         parent = str(gold.get("parent", ""))
+        if p.get("code"):
+            # A place the annotation wrote as new that the gazetteer codes: the same name, coded
+            # directly under the annotated parent (a new place's code starts with its parent's).
+            return p.get("name") == gold["name"] and parent.isdigit() and p["code"][: len(parent)] == parent
+        parent = str(gold.get("parent", ""))
         parent_key = p.get("parent_key", "")
         return p.get("name") == gold["name"] and (
             parent in (p.get("parent_code"), p.get("parent_name")) or parent_key.endswith("/" + parent)
