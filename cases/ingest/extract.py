@@ -13,13 +13,13 @@ from typing import Any
 
 from cases.ingest import splitting
 from cases.ingest.actors import organisation_mentions
-from cases.ingest.gazetteer import get_gazetteer
+from cases.ingest.gazetteer import LEVEL_RANK, get_gazetteer
 from cases.ingest.metrics import metric_mentions
 from cases.ingest.numbers import date_mentions
 from cases.ingest.people import person_mentions
 from cases.ingest.places import Mention, assign_parents, gazetteer_mentions, new_place_mentions, village_mentions
 from cases.ingest.textview import is_han, make_view
-from cases.models import Indicator, Theme
+from cases.models import Indicator, Level, Theme
 
 # Words LAC sometimes tags as a person although they are titles or common nouns.
 NOT_NAMES = {"书记", "主任", "记者", "通讯员", "老党员", "党员", "群众", "居民", "村民", "网格员"}
@@ -103,7 +103,7 @@ def extract(text: str, *, publication: datetime.date | None = None, themes: list
     assign_parents(new, known + villages)
     places = sorted(known + villages + new, key=lambda m: m.start)
     orgs = organisation_mentions(work, places)
-    only_qualifying = _only_qualifying(known, orgs)  # once: it compares every place with every body
+    only_qualifying = _only_qualifying(work, known, orgs)  # once: it compares every place with every body
     for m in places:
         if m.place is not None and m.place.code in only_qualifying:
             continue
@@ -251,7 +251,7 @@ def _statistical_people(work: str, out: _Collector, chrome: list[tuple[int, int]
             fact.spans.append((a, b))
 
 
-def _only_qualifying(known: list[Mention], orgs) -> set[str]:
+def _only_qualifying(text: str, known: list[Mention], orgs) -> set[str]:
     """Codes of places printed only to qualify a more specific one (四川成都市) or as a short form
     inside organisation names (南海安和物业公司) when the text also names a place beneath them."""
     # Only short forms: 四川省住建厅 is a provincial body, 南海安和物业 a firm with a place in its brand.
@@ -267,9 +267,18 @@ def _only_qualifying(known: list[Mention], orgs) -> set[str]:
         if m.qualifier:
             continue
         beneath = any(code != m.place.code and code.startswith(m.place.code) for code in codes)
+        if beneath and m.rank <= LEVEL_RANK[Level.COUNTY] and not _on_its_own(text, m, orgs):
+            continue  # 祥周镇是田东县的…, 南宁市西乡塘区的老城区: the container of a place the text is about
         if id(m) not in inside_org or not beneath:
             kept.add(m.place.code)
     return codes - kept
+
+
+def _on_its_own(text: str, m: Mention, orgs) -> bool:
+    """A county or city named as the subject of a clause (三都是…, 包河区今年…), not inside a body's name."""
+    if any(o.start <= m.start and m.end <= o.end for o in orgs):
+        return False
+    return m.start == 0 or not is_han(text[m.start - 1]) or text.endswith(("在", "全"), 0, m.start)
 
 
 def _org_key(names: list[str]) -> str:

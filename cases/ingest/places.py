@@ -19,7 +19,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from cases.ingest.gazetteer import Entry, Gazetteer, Place, is_full_village_name
+from cases.ingest.gazetteer import ADMIN_SUFFIXES, Entry, Gazetteer, Place, is_full_village_name
 from cases.ingest.lexicon import organisations
 from cases.ingest.segmenter import looks_like_name
 from cases.ingest.textview import is_han
@@ -28,7 +28,31 @@ from cases.models import Level
 # Suffixes of places below the township, with the level they name.
 NEW_PLACE_SUFFIXES = {"社区": Level.COMMUNITY, "小区": Level.COMPOUND, "村": Level.COMMUNITY, "嘎查": Level.COMMUNITY}
 # 村 followed by these is another word (村民, 村级, 村庄 …), not a village name.
-_NOT_AFTER_VILLAGE = set("民级庄落寨镇里委干务规容貌情集")
+_NOT_AFTER_VILLAGE = set("民级庄落寨镇里委干务规容貌情集社")
+# 村 after these is a word of its own (乡村, 农村, 强村公司, 兴村), not the end of a village name.
+_NOT_BEFORE_VILLAGE = set("乡农强兴")
+# Descriptive words that make 老旧小区, 新建社区, 边境村 a kind of place, not a name.
+_DESCRIPTIVE = (
+    "老旧",
+    "新建",
+    "边境",
+    "偏远",
+    "城中",
+    "安置",
+    "示范",
+    "试点",
+    "周边",
+    "毗邻",
+    "相邻",
+    "城郊",
+    "商品房",
+    "无物业",
+)
+_DESCRIPTIVE_START = ("辖区", "辖内", "周边", "全市", "全县", "全区", "全镇", "全乡")
+# Words before a name that put it in a clause of its own: 在秀竹社区，走进花鹿坪村.
+_PLACE_INTRODUCERS = ("在", "走进", "来到", "到")
+# After a bare short form of a village, what may follow: punctuation, a list, a count, 的.
+_AFTER_SHORT_FORM = set("、，。；：和与及两三等的")
 _NEW_PLACE_RE = re.compile("|".join(sorted(NEW_PLACE_SUFFIXES, key=len, reverse=True)))
 _NON_REFERRING = (
     "有的",
@@ -72,6 +96,40 @@ class Mention:
         return LEVEL_RANK[self.level]
 
 
+def _related(candidate: Place, resolved: list[Mention]) -> bool:
+    """True when the text names an ancestor or a descendant of ``candidate`` (not just its province)."""
+    return any(
+        other.place is not None
+        and other.place.id != candidate.id
+        and (other.place.is_ancestor_of(candidate) or candidate.is_ancestor_of(other.place))
+        for other in resolved
+    )
+
+
+def _province(resolved: list[Mention]) -> str | None:
+    """The province most of the text's settled places lie in (the article's province), if one leads."""
+    counts: dict[str, int] = {}
+    for m in resolved:
+        if m.place is not None:
+            counts[m.place.code[:2]] = counts.get(m.place.code[:2], 0) + 1
+    if not counts:
+        return None
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0]
+
+
+def _is_dateline(text: str, mention: Mention) -> bool:
+    """本报哈尔滨6月18日电, 新华社兰州5月14日电: the reporter's city, not a place of the report."""
+    return (
+        re.match(
+            r"\s*[0-9０-９一二三四五六七八九十]{1,3}月[0-9０-９一二三四五六七八九十]{1,3}日\s*电", text[mention.end :]
+        )
+        is not None
+    )
+
+
 def _score(candidate: Place, resolved: list[Mention], mention: Mention) -> float:
     score = 0.0
     for other in resolved:
@@ -89,7 +147,13 @@ def _score(candidate: Place, resolved: list[Mention], mention: Mention) -> float
 
 def gazetteer_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
     raw = gazetteer.find(text)
-    mentions = [Mention(start, end, name, options=entries) for start, end, name, entries in raw if len(name) >= 2]
+    # A row named only by its suffix (a township called 街道 in the NBS data) names nothing in prose.
+    mentions = [
+        Mention(start, end, name, options=entries)
+        for start, end, name, entries in raw
+        if len(name) >= 2 and name not in ADMIN_SUFFIXES
+    ]
+    mentions = [m for m in mentions if not _is_dateline(text, m)]
     resolved: list[Mention] = []
     for mention in mentions:
         places = {entry.place.id: entry.place for entry in mention.options}
@@ -114,8 +178,12 @@ def gazetteer_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
         tied = len(scored) > 1 and scored[1][:2] == scored[0][:2]
         if tied:
             continue
-        if is_short and best.level not in (Level.PROVINCE, Level.PREFECTURE) and best_score < 2:
+        related = _related(best, resolved)
+        if is_short and best.level not in (Level.PROVINCE, Level.PREFECTURE) and (best_score < 2 or not related):
             continue  # a bare county short form needs its province, prefecture or full name nearby
+        province = _province(resolved)
+        if not related and province and best.code[:2] != province and best.level != Level.PROVINCE:
+            continue  # 新乡 in 新乡贤 of an article about Fujian: a guess across provinces is no place
         if is_short and best.level == Level.PREFECTURE and best_score <= 0:  # noqa: SIM102
             if sum(1 for other in mentions if other.name == mention.name) < 2:
                 continue  # 文山 in 文山会海: a prefecture short form named once, with nothing around it
@@ -125,8 +193,18 @@ def gazetteer_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
             continue
         mention.place = best
     kept = [m for m in mentions if m.place is not None]
+    # The places of one article cohere: one in another province with nothing of its own around it
+    # is an ordinary word (老城区, 古城区 in prose) or, when not, a guess shown with low confidence.
+    province = _province(kept)
+    coherent = []
     for m in kept:
         m.level = m.place.level
+        if province and m.place.code[:2] != province and m.level != Level.PROVINCE and not _related(m.place, kept):
+            if _is_ordinary_word(m.name):
+                continue
+            m.confidence = 0.4
+        coherent.append(m)
+    kept = coherent
     # A name immediately followed by one of its descendants only qualifies it (四川成都市, 山东沂源县).
     for first, second in itertools.pairwise(kept):
         if first.end == second.start and first.place.is_ancestor_of(second.place):
@@ -162,6 +240,7 @@ def village_mentions(text: str, known: list[Mention], gazetteer: Gazetteer) -> l
     context = {m.place.code: m for m in known if m.place is not None}
     candidates = gazetteer.villages.candidates({word for _, _, word in matches})
     proposals: list[tuple[int, int, int, Mention]] = []
+    elsewhere_words: set[str] = set()  # printed once under a town that has no such village
     for start, end, word in matches:
         places = candidates.get(word, [])
         full = is_full_village_name(word)
@@ -177,8 +256,18 @@ def village_mentions(text: str, known: list[Mention], gazetteer: Gazetteer) -> l
             continue
         length, level, supported = support
         adjacent = [p for p in supported if context[p.code[:length]].end == start]
-        if not full and level != Level.TOWNSHIP and not adjacent and _is_ordinary_word(word):
-            continue  # 和平 in 和平发展, even with a county of a 和平村 in the text
+        if not adjacent and (not full or level != Level.TOWNSHIP) and _is_ordinary_word(word):
+            continue  # 和平 in 和平发展, 新村 in 和美新村, even with a county of a 和平村 in the text
+        if not full and not adjacent and is_han(text[end : end + 1]) and text[end] not in _AFTER_SHORT_FORM:
+            continue  # 望湖 in 望湖城小区, 九阡 in 九阡李: the name goes on, it is not this place
+        before = next((m for m in known if m.end == start and m.place is not None), None)
+        if level != Level.TOWNSHIP and before is not None and before.place.level == Level.TOWNSHIP:
+            elsewhere_words.add(word)
+            continue  # 九阡镇拉揽村 with no 拉揽村 under 九阡镇: a new place there, not one of another town
+        # Another town of the county is named and not the candidate's: a guess, shown as one.
+        elsewhere = level != Level.TOWNSHIP and any(
+            len(code) == 9 and code[:length] == supported[0].code[:length] for code in context
+        )
         if not full and level == Level.PREFECTURE and not adjacent:
             continue
         chosen = adjacent if len(adjacent) == 1 else supported
@@ -187,6 +276,8 @@ def village_mentions(text: str, known: list[Mention], gazetteer: Gazetteer) -> l
             mention.place = chosen[0]
             mention.options = (Entry(chosen[0], is_short=not full),)
             mention.confidence = 0.9 if (adjacent or level == Level.TOWNSHIP) and full else 0.7
+            if elsewhere:
+                mention.confidence = 0.5
         else:
             mention.candidates = tuple(sorted(chosen, key=lambda p: p.code))
             mention.confidence = 0.3
@@ -194,6 +285,8 @@ def village_mentions(text: str, known: list[Mention], gazetteer: Gazetteer) -> l
         proposals.append((-(end - start), 0 if mention.place else 1, start, mention))
     kept: list[Mention] = []
     for _, _, _, mention in sorted(proposals, key=lambda t: t[:3]):
+        if mention.name in elsewhere_words and mention.place is not None and mention.place.name == mention.name:
+            continue  # the other mentions of that new place
         if not any(o.start < mention.end and mention.start < o.end for o in kept):
             kept.append(mention)
     return sorted(kept, key=lambda m: m.start)
@@ -226,7 +319,9 @@ def new_place_mentions(text: str, known: list[Mention]) -> list[Mention]:
         if any(a <= suffix_start < b for a, b in inside):
             continue
         suffix = match.group()
-        if suffix == "村" and text[end : end + 1] in _NOT_AFTER_VILLAGE:
+        if suffix == "村" and (
+            text[end : end + 1] in _NOT_AFTER_VILLAGE or text[suffix_start - 1 : suffix_start] in _NOT_BEFORE_VILLAGE
+        ):
             continue
         stops = ends | {m.end for m in found}
         start = _scan_back(text, suffix_start, max(0, suffix_start - 10), stops)
@@ -237,6 +332,8 @@ def new_place_mentions(text: str, known: list[Mention]) -> list[Mention]:
             continue
         if re.search(r"[个条名所座处和与及的了在是为有]", stem):
             continue
+        if stem.endswith(_DESCRIPTIVE) or stem.startswith(_DESCRIPTIVE_START):
+            continue
         found.append(Mention(start, end, text[start:end], level=NEW_PLACE_SUFFIXES[suffix], suffix=suffix))
     # Keep a name that is confirmed: printed right after a place, at a clause start, or more than once.
     counts: dict[str, int] = {}
@@ -245,7 +342,11 @@ def new_place_mentions(text: str, known: list[Mention]) -> list[Mention]:
     confirmed = []
     for m in found:
         after_place = m.start in ends or any(o.end == m.start for o in confirmed)
-        at_clause = m.start == 0 or not is_han(text[m.start - 1])
+        at_clause = (
+            m.start == 0
+            or not is_han(text[m.start - 1])
+            or (len(m.name) <= 6 and any(text.endswith(w, 0, m.start) for w in _PLACE_INTRODUCERS))
+        )
         stem = m.name[: -len(m.suffix)]
         # Even right after a place, a verb makes it a phrase: 街道党工委出台住宅小区.
         if (after_place and (len(stem) <= 4 or looks_like_name(stem))) or (
