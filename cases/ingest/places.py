@@ -120,14 +120,12 @@ def _province(resolved: list[Mention]) -> str | None:
     return ranked[0][0]
 
 
+_DATELINE = re.compile(r"\s*[0-9０-９一二三四五六七八九十]{1,3}月[0-9０-９一二三四五六七八九十]{1,3}日\s*电")
+
+
 def _is_dateline(text: str, mention: Mention) -> bool:
     """本报哈尔滨6月18日电, 新华社兰州5月14日电: the reporter's city, not a place of the report."""
-    return (
-        re.match(
-            r"\s*[0-9０-９一二三四五六七八九十]{1,3}月[0-9０-９一二三四五六七八九十]{1,3}日\s*电", text[mention.end :]
-        )
-        is not None
-    )
+    return _DATELINE.match(text, mention.end) is not None
 
 
 def _score(candidate: Place, resolved: list[Mention], mention: Mention) -> float:
@@ -145,6 +143,23 @@ def _score(candidate: Place, resolved: list[Mention], mention: Mention) -> float
     return score
 
 
+def _settle_chains(mentions: list[Mention]) -> None:
+    """呼和浩特新城区东街街道: a chain of names printed one after another settles them all together
+    when exactly one reading makes each the parent of the next (settled names keep ``options`` of one)."""
+    for first, second in itertools.pairwise(mentions):
+        if first.end != second.start:
+            continue
+        pairs = {
+            (a.place.id, b.place.id): (a, b)
+            for a in first.options
+            for b in second.options
+            if a.place.is_ancestor_of(b.place) and len(b.place.code) - len(a.place.code) <= 3
+        }
+        if len(pairs) == 1 and (len(first.options) > 1 or len(second.options) > 1):
+            a, b = next(iter(pairs.values()))
+            first.options, second.options = (Entry(a.place, is_short=False),), (Entry(b.place, is_short=False),)
+
+
 def gazetteer_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
     raw = gazetteer.find(text)
     # A row named only by its suffix (a township called 街道 in the NBS data) names nothing in prose.
@@ -154,6 +169,7 @@ def gazetteer_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
         if len(name) >= 2 and name not in ADMIN_SUFFIXES
     ]
     mentions = [m for m in mentions if not _is_dateline(text, m)]
+    _settle_chains(mentions)
     resolved: list[Mention] = []
     for mention in mentions:
         places = {entry.place.id: entry.place for entry in mention.options}
@@ -263,6 +279,7 @@ def village_mentions(text: str, known: list[Mention], gazetteer: Gazetteer) -> l
         before = next((m for m in known if m.end == start and m.place is not None), None)
         if level != Level.TOWNSHIP and before is not None and before.place.level == Level.TOWNSHIP:
             elsewhere_words.add(word)
+            elsewhere_words.update(p.name for p in supported)
             continue  # 九阡镇拉揽村 with no 拉揽村 under 九阡镇: a new place there, not one of another town
         # Another town of the county is named and not the candidate's: a guess, shown as one.
         elsewhere = level != Level.TOWNSHIP and any(
@@ -285,7 +302,7 @@ def village_mentions(text: str, known: list[Mention], gazetteer: Gazetteer) -> l
         proposals.append((-(end - start), 0 if mention.place else 1, start, mention))
     kept: list[Mention] = []
     for _, _, _, mention in sorted(proposals, key=lambda t: t[:3]):
-        if mention.name in elsewhere_words and mention.place is not None and mention.place.name == mention.name:
+        if mention.place is not None and {mention.name, mention.place.name} & elsewhere_words:
             continue  # the other mentions of that new place
         if not any(o.start < mention.end and mention.start < o.end for o in kept):
             kept.append(mention)
