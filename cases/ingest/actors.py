@@ -111,6 +111,8 @@ def _name_start(text: str, end: int, places: dict[int, Mention], floor: int, inn
 
 
 _LEVEL_COMMITTEES = {"省委", "市委", "州委", "县委", "区委", "旗委"}
+# A township's stations, which a report names by their suffix alone (司法所、派出所).
+_STATIONS = {"派出所", "司法所", "财政所", "卫生院", "供电所", "市场监管所", "综合文化站", "文化站", "农技站"}
 _VERB_TAGS = ("v", "p", "c", "d", "u", "r", "vd", "ad", "xc")
 
 
@@ -305,6 +307,14 @@ def organisation_mentions(text: str, places: list[Mention]) -> list[OrgMention]:
                 base = referent.name if referent.name.endswith(suffix[0]) else referent.name + suffix[0]
                 full = base + "委"
                 found.append(OrgMention(start, end, printed, full, kind, locality=referent, names=[full, suffix]))
+            continue
+        if not stem and suffix in _STATIONS:
+            # 镇党委整合司法所、派出所: a township's station, named by its suffix alone.
+            referent = next((m for m in reversed(places) if m.end <= start and m.level == Level.TOWNSHIP), None)
+            if referent is not None:
+                full = referent.name + suffix
+                names = [full, suffix]
+                found.append(OrgMention(start, end, printed, full, kind, locality=referent, names=names))
             continue
         if not stem or re.fullmatch(r"[、一二三四五六七八九十第]+", stem):
             continue

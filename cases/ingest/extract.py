@@ -150,7 +150,8 @@ def extract(text: str, *, publication: datetime.date | None = None, themes: list
             if position not in fact.payload["positions"]:
                 fact.payload["positions"].append(position)
     _credits(text, out)
-    _statistical_people(work, out, chrome)
+    _source_bodies(text, out, places)
+    _statistical_people(work, out, chrome, places, gazetteer)
 
     indicators = list(Indicator.objects.all())
     for metric in metric_mentions(work):
@@ -199,7 +200,8 @@ def extract(text: str, *, publication: datetime.date | None = None, themes: list
     facts = []
     for fact in out.facts.values():
         # Page furniture (breadcrumbs, page labels, 责任编辑 …) proposes nothing.
-        fact.spans = [s for s in fact.spans if not any(a <= s[0] < b for a, b in chrome)]
+        if fact.payload.get("credit_role") != "source":  # a 来源 line is furniture, its outlet is not
+            fact.spans = [s for s in fact.spans if not any(a <= s[0] < b for a, b in chrome)]
         if fact.spans:
             facts.append(fact)
     return sorted(facts, key=lambda f: (f.start, f.fact_type))
@@ -225,12 +227,17 @@ def _suggestions(metric, indicators: list[Indicator]) -> list[str]:
     return codes[:3]
 
 
-def _statistical_people(work: str, out: _Collector, chrome: list[tuple[int, int]]) -> None:
+def _statistical_people(work: str, out: _Collector, chrome: list[tuple[int, int]], places, gazetteer) -> None:
     """People LAC finds without a title before them (a name in a quote, a spaced name, a byline)."""
     from cases.ingest import ner
     from cases.ingest.splitting import looks_like_person_name
 
     for token in ner.entities(work, "PER"):
+        if any(m.start < token.end and token.start < m.end for m in places):
+            continue  # 王钳 in 在王钳、门头两个村: a village the gazetteer knows, not a person
+        speaks = re.match(r"[\s　]*(?:说|表示|介绍|告诉|认为|坦言|笑着说)", work[token.end :])
+        if token.word in gazetteer.entries and not speaks:
+            continue  # 金秀 in 金秀融媒讯: a county's short form
         name = re.sub(r"[\s　]", "", token.word)
         if "·" in name:
             parts = name.split("·")
@@ -283,6 +290,29 @@ def _on_its_own(text: str, m: Mention, orgs) -> bool:
 
 def _org_key(names: list[str]) -> str:
     return min(names, key=len)
+
+
+def _source_bodies(text: str, out: _Collector, places: list[Mention]) -> None:
+    """来源：某某日报 / 来源：某某镇人民政府: the outlet or office a pasted page names in its furniture."""
+    from cases.ingest.lexicon import organisations
+
+    kinds = {item["suffix"]: item["kind"] for item in organisations()["suffixes"]}
+    place_names = {m.name for m in places} | {m.place.name for m in places if m.place is not None}
+    for credit in splitting.source_credits(text):
+        if credit.name in place_names or credit.name.startswith("某某"):
+            continue  # 信息来源：酒泉路街道 names the place, which is proposed as a place
+        if re.search(r"(?:日报|晚报|早报|时报|报|网|电视台|融媒体中心|融媒|新闻中心)$", credit.name):
+            kind = "media"
+        else:
+            kind = next((kinds[s] for s in sorted(kinds, key=len, reverse=True) if credit.name.endswith(s)), None)
+        if kind is None:
+            continue
+        if credit.start not in out.view.offsets:
+            continue
+        start = out.view.offsets.index(credit.start)
+        payload = {"name": credit.name, "kind": kind, "names": [credit.name], "credit_role": "source"}
+        fact = out.add(ORGANISATION, credit.name, credit.name, payload, start, start + (credit.end - credit.start), 0.8)
+        fact.payload.setdefault("credit_role", "source")  # the rules found it too, in the same furniture
 
 
 def _credits(text: str, out: _Collector) -> None:

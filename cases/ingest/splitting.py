@@ -21,7 +21,7 @@ CAPTION_RE = re.compile(
     r"^(?:[左右上下中]|[左右上下]?[一二三四五六七八九0-9１-９]|)?图[一二三四五六七八九0-9]?[:：]|^图为"
 )
 # An outlet before 记者: 本报, an agency, or any masthead (某某日报, 某某晚报, 某某网, 某某电视台).
-_OUTLET = r"(?:本报|本報|本台|本网|本網|新华社|新華社|人民网|人民網|中新社|[\u4e00-\u9fff]{2,10}?(?:日报|日報|晚报|晚報|早报|时报|時報|报|報|网|網|电视台|電視台|广播电视台|融媒体中心|新闻中心))"  # noqa: E501
+_OUTLET = r"(?:本报|本報|本台|本网|本網|新华社|新華社|人民网|人民網|中新社|(?:[\u4e00-\u9fff]{1,6}[·・])?[\u4e00-\u9fff]{2,10}?(?:日报|日報|晚报|晚報|早报|时报|時報|报|報|网|網|电视台|電視台|广播电视台|融媒体中心|新闻中心))"  # noqa: E501
 BYLINE_RE = re.compile(
     rf"^[（(□■◎]?[\s　]*(?P<label>(?P<outlet>{_OUTLET})?(?:特约|特約|实习|實習|首席)?(?:全媒体|全媒體|全媒|融媒)?(?:记者|記者|通讯员|通訊員|实习生|實習生)|本报评论员|评论员|作者|撰文|文图|图文|文|摄影)"  # noqa: E501
     r"(?:[\s　]*[|｜/／:：][\s　]*|[\s　]+|(?<=[者员生]))(?P<names>[^。！？]{2,60}?)[）)]?$"
@@ -282,7 +282,22 @@ def chrome_spans(text: str) -> list[tuple[int, int]]:
 
 
 LEADING_CREDIT_RE = re.compile(r"^(?P<lead>[^（(，。！？]{0,24}?(?:讯|訊|电|電))[（(](?P<inner>[^）)]{2,40})[）)]")
-_LEAD_OUTLET = re.compile(r"^(?:新华社|新華社|中新社|人民网|人民網|[\u4e00-\u9fff]{2,8}?(?:日报|日報|晚报|晚報|网|網))")
+_LEAD_OUTLET = re.compile(
+    r"^(?:新华社|新華社|中新社|人民网|人民網|[\u4e00-\u9fff]{2,8}?"
+    r"(?:日报|日報|晚报|晚報|网|網|融媒体中心|融媒|新闻中心|广播电视台|电视台))"
+)
+# The outlet or office of a web page's 来源 line: 来源：某某日报, 信息来源：某某镇人民政府.
+SOURCE_LINE_RE = re.compile(r"(?:^|[\s　])(?:信息|文章|稿件)?来源[:：][\s　]*(?P<name>[\u4e00-\u9fff·・]{2,24})")
+
+
+def source_credits(text: str) -> list[Credit]:
+    """The body a web page says it comes from, printed only in its 来源 line."""
+    credits = []
+    for match in SOURCE_LINE_RE.finditer(text):
+        name = match.group("name")
+        start = match.start("name")
+        credits.append(Credit("source", simplified(name), name, start, start + len(name)))
+    return credits
 
 
 def leading_credits(line: Line) -> list[Credit]:
