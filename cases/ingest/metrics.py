@@ -220,6 +220,29 @@ def _noun_after(text: str, position: int) -> str:
     return ""
 
 
+# A share written as a fraction: 三分之二, 2/3 (not a date such as 2024/06/01 or a path).
+_FRACTION_RE = re.compile(rf"(?P<den>{NUM})分之(?P<num>{NUM})|(?<![\d/.])(?P<n>\d{{1,2}})/(?P<d>\d{{1,2}})(?![\d/])")
+
+
+def _fractions(text: str) -> list[MetricMention]:
+    """Shares printed as fractions, in per cent rounded to two places (三分之二 → 66.67)."""
+    found = []
+    for match in _FRACTION_RE.finditer(text):
+        if match.group("den"):
+            numerator, denominator = parse_number(match.group("num")), parse_number(match.group("den"))
+        else:
+            numerator, denominator = Decimal(match.group("n")), Decimal(match.group("d"))
+        if not numerator or not denominator or numerator >= denominator:
+            continue
+        value = (numerator * 100 / denominator).quantize(Decimal("0.01")).normalize()
+        qualifier = "at_least" if text.startswith("以上", match.end()) else "exact"
+        clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, max(0, match.start() - 60), match.start())), default=0)
+        clause_end = _CLAUSE_END.search(text, match.end())
+        clause = text[clause_start : clause_end.start() if clause_end else match.end() + 30]
+        found.append(MetricMention(match.start(), match.end(), value, None, "%", "比例", qualifier, clause, None))
+    return found
+
+
 def metric_mentions(text: str) -> list[MetricMention]:
     """Every metric in ``text`` with its span (number through what is counted)."""
     global _metric_re
@@ -273,6 +296,9 @@ def metric_mentions(text: str) -> list[MetricMention]:
                 start, span_end, value, upper, unit, counted, qualifier, clause, _indicator(unit, counted, clause)
             )
         )
+    taken = [(m.start, m.end) for m in found]
+    found += [f for f in _fractions(text) if not any(a < f.end and f.start < b for a, b in taken)]
+    found.sort(key=lambda m: m.start)
     return _merge_ranges(text, found)
 
 
