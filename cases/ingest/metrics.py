@@ -220,6 +220,13 @@ def _noun_after(text: str, position: int) -> str:
     return ""
 
 
+def _clause(text: str, start: int, end: int) -> tuple[int, str]:
+    """Where the clause around a number starts, and its text."""
+    clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, max(0, start - 60), start)), default=0)
+    clause_end = _CLAUSE_END.search(text, end)
+    return clause_start, text[clause_start : clause_end.start() if clause_end else end + 30]
+
+
 # A share written as a fraction: 三分之二, 2/3 (not a date such as 2024/06/01 or a path).
 _FRACTION_RE = re.compile(rf"(?P<den>{NUM})分之(?P<num>{NUM})|(?<![\d/.])(?P<n>\d{{1,2}})/(?P<d>\d{{1,2}})(?![\d/])")
 
@@ -236,9 +243,7 @@ def _fractions(text: str) -> list[MetricMention]:
             continue
         value = (numerator * 100 / denominator).quantize(Decimal("0.01")).normalize()
         qualifier = "at_least" if text.startswith("以上", match.end()) else "exact"
-        clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, max(0, match.start() - 60), match.start())), default=0)
-        clause_end = _CLAUSE_END.search(text, match.end())
-        clause = text[clause_start : clause_end.start() if clause_end else match.end() + 30]
+        _, clause = _clause(text, match.start(), match.end())
         found.append(MetricMention(match.start(), match.end(), value, None, "%", "比例", qualifier, clause, None))
     return found
 
@@ -269,9 +274,7 @@ def metric_mentions(text: str) -> list[MetricMention]:
             continue
         value, upper, unit, qualifier = parsed
         end = match.end()
-        clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, max(0, start - 60), start)), default=0)
-        clause_end = _CLAUSE_END.search(text, end)
-        clause = text[clause_start : clause_end.start() if clause_end else end + 30]
+        clause_start, clause = _clause(text, start, end)
         # 两村: the measure word is what is counted.
         noun_unit = match.group("unit") in _NOUN_UNITS
         counted = match.group("unit") if noun_unit else _noun_after(text, end)

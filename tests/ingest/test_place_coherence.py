@@ -12,7 +12,8 @@ pytestmark = pytest.mark.usefixtures("seeded")
 
 
 def localities(text: str) -> dict[str, tuple[dict, float]]:
-    return {f.payload.get("code") or f.label: (f.payload, f.confidence) for f in extract(text) if f.fact_type == "locality"}
+    facts = [f for f in extract(text) if f.fact_type == "locality"]
+    return {f.payload.get("code") or f.label: (f.payload, f.confidence) for f in facts}
 
 
 def names(text: str) -> set[str]:
@@ -75,7 +76,7 @@ def test_a_village_printed_under_a_town_that_has_none_of_that_name_is_new_there(
 
 def test_a_village_of_another_town_of_the_county_is_proposed_with_low_confidence():
     found = localities("德州市陵城区边临镇开展人居环境整治。在西角寨村，党员带头清理河道。")
-    payload, confidence = found["371403104202"]
+    _, confidence = found["371403104202"]
     assert confidence <= 0.5
 
 
