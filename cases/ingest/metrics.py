@@ -263,8 +263,8 @@ def metric_mentions(text: str) -> list[MetricMention]:
             continue
         if match.group("unit") == "成" and start > 0 and re.fullmatch(CN_NUM, text[start - 1]):
             continue
-        if _in_slogan(text, start, match.end()):
-            continue
+        if _in_slogan(text, start, match.end()) and match.group("unit") != "分钟":
+            continue  # “三类监督”; but “15分钟生活圈” measures a radius
         if match.group("unit") == "年" and re.match(r"[级代度底初前后里中内来]", text[match.end() : match.end() + 1]):
             continue
         if match.group("unit") in ("届", "次") and re.match(CN_NUM + "中全会", text[match.end() : match.end() + 6]):
