@@ -243,8 +243,11 @@ class CaseGuardedAdmin:
 
     def save_model(self, request, obj, form, change):
         # Adding a row, or moving one, onto a public case is a change to that case.
-        if not self._case_editable(request, obj):
-            raise PermissionDenied(f"{self.guarded_case(obj)} is public; only a reviewer may change it")
+        from cases.services.editing import check_editable
+
+        case = self.guarded_case(obj)
+        if case is not None:
+            check_editable(case=case, user=request.user)
         super().save_model(request, obj, form, change)
 
 
