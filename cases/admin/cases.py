@@ -298,7 +298,11 @@ class CaseAdmin(QuoteNotesMixin, SearchIndexAdminMixin, ImportExportHistoryAdmin
         fields, relations = form.content()
         if change:
             saved = case_update(
-                case=obj, user=request.user, fields=fields, expected_revision=form.cleaned_data.get("revision"), **relations
+                case=obj,
+                user=request.user,
+                fields=fields,
+                expected_revision=form.cleaned_data.get("revision"),
+                **relations,
             )
         else:
             saved = case_create(user=request.user, fields=fields, **relations)

@@ -76,9 +76,7 @@ def case_create(
     if user is not None:
         case._history_user = user
     case.save()
-    _set_relations(
-        case, localities=localities, themes=themes, initiatives=initiatives, people=people, sources=sources
-    )
+    _set_relations(case, localities=localities, themes=themes, initiatives=initiatives, people=people, sources=sources)
     return case
 
 
