@@ -11,9 +11,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from cases.admin.evidence import EvidenceForm, OccurrenceDisplayMixin, QuoteNotesMixin, quote_in_context
+from cases.admin.facts import MetricValuesAdmin
 from cases.admin.filters import region_filter
 from cases.admin.mixins import (
-    PLAIN_DECIMALS,
     CaseGuardedAdmin,
     ImportExportHistoryAdmin,
     ReadOnlyAfterPublishInline,
@@ -85,9 +85,8 @@ class CaseAdminForm(forms.ModelForm):
         )
 
 
-class MetricInline(ReadOnlyAfterPublishInline, admin.TabularInline):
+class MetricInline(MetricValuesAdmin, ReadOnlyAfterPublishInline, admin.TabularInline):
     model = Metric
-    formfield_overrides = PLAIN_DECIMALS
     fk_name = "case"
     extra = 0
     fields = ["indicator", "value", "value_upper", "unit", "counted", "qualifier", "period_kind", "period_text"]
