@@ -1,7 +1,7 @@
 """The admin on the seed data reads as finished: no ``None`` as a value, no half-translated
 "Deleted 用户", no count shown as 5.0000, and in Chinese no field label left in English only.
 
-Every change page (and the case history pages) of the seed data is fetched in zh-hans, the admin's
+Every list and change page (and the case history pages) of the seed data is fetched in zh-hans, the admin's
 language, and in English; each page is reduced to what an editor reads (text, input values, labels).
 """
 
@@ -76,6 +76,7 @@ def _pages() -> list[str]:
         if model._meta.app_label != "cases":
             continue
         name = f"admin:cases_{model._meta.model_name}"
+        urls.append(reverse(f"{name}_changelist"))
         for pk in model._default_manager.order_by("pk").values_list("pk", flat=True)[:ROWS_PER_MODEL]:
             urls.append(reverse(f"{name}_change", args=[pk]))
             if isinstance(model_admin, SimpleHistoryAdmin) and model is Case:
