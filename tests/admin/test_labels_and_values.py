@@ -1,7 +1,7 @@
 """The admin on the seed data reads as finished: no ``None`` as a value, no half-translated
 "Deleted 用户", no count shown as 5.0000, and in Chinese no field label left in English only.
 
-Every list and change page (and the case history pages) of the seed data is fetched in zh-hans, the admin's
+Every list and change page (and the case history and version pages) of the seed data is fetched in zh-hans, the admin's
 language, and in English; each page is reduced to what an editor reads (text, input values, labels).
 """
 
@@ -81,6 +81,8 @@ def _pages() -> list[str]:
             urls.append(reverse(f"{name}_change", args=[pk]))
             if isinstance(model_admin, SimpleHistoryAdmin) and model is Case:
                 urls.append(reverse(f"{name}_history", args=[pk]))
+                version = model.history.filter(id=pk).order_by("history_id").values_list("history_id", flat=True)[0]
+                urls.append(reverse(f"{name}_simple_history", args=[pk, version]))
     return urls
 
 
