@@ -11,26 +11,29 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from cases.admin.evidence import EvidenceForm, OccurrenceDisplayMixin, QuoteNotesMixin, quote_in_context
+from cases.admin.facts import MetricValuesAdmin
 from cases.admin.filters import region_filter
 from cases.admin.mixins import (
-    PLAIN_DECIMALS,
     CaseGuardedAdmin,
     ImportExportHistoryAdmin,
     ReadOnlyAfterPublishInline,
     citations_html,
 )
-from cases.admin.resources import CaseResource
+from cases.admin.resources import CaseResource, adopt_saved
 from cases.admin.search import SearchIndexAdminMixin
 from cases.citations import case_citation
 from cases.models import Case, CaseOrganisation, Evidence, Metric, Position, Status
 from cases.models.sources import EVIDENCE_SUBJECTS
+from cases.services.editing import CONTENT_FIELDS, RELATION_FIELDS, case_create, case_update
 from cases.services.workflow import (
     PUBLISH_PERMISSION,
     SUBMIT_PERMISSION,
     TRANSITIONS,
+    StaleCaseError,
     allowed_targets,
     can_edit_case,
     case_transition,
+    check_revision,
 )
 
 
@@ -56,24 +59,34 @@ class CaseAdminForm(forms.ModelForm):
         if self.instance.pk is None:
             return cleaned
         # The admin wraps the save in a transaction: the row lock holds until our write commits,
-        # so two saves cannot both pass this check.
-        current = Case.objects.select_for_update().filter(pk=self.instance.pk).values_list("revision", flat=True)
-        current_revision = current.first()
-        if current_revision is not None and cleaned.get("revision") != current_revision:
-            latest = self.instance.history.select_related("history_user").first()
+        # so two saves cannot both pass this check. save_model asks case_update, which checks again.
+        current = Case.objects.select_for_update().filter(pk=self.instance.pk).first()
+        if current is None:
+            return cleaned
+        try:
+            check_revision(case=current, expected_revision=cleaned.get("revision"))
+        except StaleCaseError as error:
+            latest = current.history.select_related("history_user").first()
             who = f" by {latest.history_user}" if latest and latest.history_user else ""
             raise ValidationError(
-                f"Conflict: this case was saved{who} after you opened it (revision {current_revision}, "
-                f"yours {cleaned.get('revision')}). Your changes were not saved. Open the case again "
+                f"Conflict: this case was saved{who} after you opened it (revision {error.revision}, "
+                f"yours {error.expected_revision}). Your changes were not saved. Open the case again "
                 f"in another tab, re-apply your changes there, and save.",
                 code="stale",
-            )
+            ) from None
         return cleaned
 
+    def content(self) -> tuple[dict, dict]:
+        """The case's content fields and relations as the editor left them, for the editing service."""
+        data = self.cleaned_data
+        return (
+            {name: data[name] for name in CONTENT_FIELDS if name in data},
+            {name: data[name] for name in RELATION_FIELDS if name in data},
+        )
 
-class MetricInline(ReadOnlyAfterPublishInline, admin.TabularInline):
+
+class MetricInline(MetricValuesAdmin, ReadOnlyAfterPublishInline, admin.TabularInline):
     model = Metric
-    formfield_overrides = PLAIN_DECIMALS
     fk_name = "case"
     extra = 0
     fields = ["indicator", "value", "value_upper", "unit", "counted", "qualifier", "period_kind", "period_text"]
@@ -278,13 +291,27 @@ class CaseAdmin(QuoteNotesMixin, SearchIndexAdminMixin, ImportExportHistoryAdmin
         return super().get_export_queryset(request).prefetch_related("localities", "themes")
 
     def save_model(self, request, obj: Case, form, change: bool) -> None:
+        """Through the editing service, like the API: its guards (who may edit a case in this status,
+        the stale revision, validation) and its revision bump, in one place. Status and publication
+        are never taken from the form: a revert from History carries the old version's values."""
+        fields, relations = form.content()
         if change:
-            # Status and publication move only through case_transition: a revert from History
-            # carries the old version's values, so every admin save keeps the stored ones.
-            stored = Case.objects.select_for_update().values("status", "published_at", "published_by").get(pk=obj.pk)
-            obj.status, obj.published_at, obj.published_by_id = stored.values()
-            obj.revision = form.cleaned_data["revision"] + 1
-        super().save_model(request, obj, form, change)
+            saved = case_update(
+                case=obj,
+                user=request.user,
+                fields=fields,
+                expected_revision=form.cleaned_data.get("revision"),
+                **relations,
+            )
+        else:
+            saved = case_create(user=request.user, fields=fields, **relations)
+        # The admin goes on with ``obj`` (inlines, the log entry, the redirect): make it the saved row.
+        adopt_saved(obj, saved)
+
+    def save_related(self, request, form, formsets, change):
+        # The form's relations were saved by the service in save_model; only the inlines remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     @admin.display(description="公开接口 public API")
     def api_link(self, obj: Case) -> str:

@@ -7,11 +7,12 @@ from django.contrib import admin
 from cases.admin.actors import AliasSearchMixin
 from cases.admin.filters import region_filter
 from cases.admin.mixins import (
-    PLAIN_DECIMALS,
     CaseGuardedAdmin,
     HistoryAdmin,
     ImportExportHistoryAdmin,
+    PlainDecimalsAdmin,
     PreloadingInline,
+    plain_decimal_display,
 )
 from cases.admin.resources import MetricResource
 from cases.admin.search import SearchIndexAdminMixin
@@ -61,9 +62,16 @@ class InitiativeParticipantAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organisation", "initiative"]
 
 
+class MetricValuesAdmin(PlainDecimalsAdmin):
+    """A metric's value and upper value at their own precision, on its page and in the case's inline."""
+
+    plain_decimal_fields = ("value", "value_upper")
+    value_plain = plain_decimal_display(Metric, "value")
+    value_upper_plain = plain_decimal_display(Metric, "value_upper")
+
+
 @admin.register(Metric)
-class MetricAdmin(CaseGuardedAdmin, ImportExportHistoryAdmin):
-    formfield_overrides = PLAIN_DECIMALS
+class MetricAdmin(MetricValuesAdmin, CaseGuardedAdmin, ImportExportHistoryAdmin):
     resource_classes = [MetricResource]
     list_display = ["__str__", "indicator", "qualifier", "period_text", "case", "locality", "organisation"]
     list_select_related = ["indicator", "case", "locality", "organisation", "initiative"]

@@ -14,13 +14,13 @@ from django.utils.html import format_html
 from cases.admin.ingest_forms import FORMS, CandidateForm
 from cases.ingest.reading import IngestError
 from cases.models import Candidate, Source
-from cases.services.ingest import (
+from cases.services.ingest import source_ingest
+from cases.services.review import (
     NoPlaceYet,
     candidate_reject,
     candidates_accept_each,
     case_start_draft,
     source_draft_case,
-    source_ingest,
 )
 
 CONTEXT = 60

@@ -2,7 +2,7 @@
 
 Each form reads the candidate's payload into plain fields and writes them back on save; bad
 values are reported on the field they belong to. Accepting the candidate later uses the edited
-payload (``cases.services.ingest.candidate_accept``).
+payload (``cases.services.review.candidate_accept``).
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ import contextlib
 import csv
 import io
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -20,19 +21,59 @@ from django.http import Http404
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+# What the admin shows for an empty value, everywhere (Django's own read-only fields show the same).
+EMPTY = "—"
+HISTORY_TYPES = {"+": "新建 created", "~": "修改 changed", "-": "删除 deleted"}
+
+
+def readable_value(value: Any) -> Any:
+    """A value as the History page shows it: a dash for nothing (not "None", nor simple-history's
+    "Deleted 用户 (pk=None)" for an empty foreign key), a user deleted since named as such, and a
+    decimal at its own precision (5, 12.5; not 5.0000)."""
+    if isinstance(value, list):
+        return [readable_value(item) for item in value]
+    if isinstance(value, DeletedObject):
+        if value.pk is None:
+            return EMPTY
+        return f"(已删除的{value.model._meta.verbose_name} deleted, #{value.pk})"
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, Decimal):
+        return plain_decimal(value)
+    return value
+
+
+def plain_decimal(value: Decimal) -> str:
+    """5.0000 → "5", 12.5000 → "12.5": the column keeps four places for shares and rates."""
+    return f"{value.normalize():f}"
+
+
+class ReadableHistoryContext(HistoricalRecordContextHelper):
+    def prepare_delta_change_value(self, change, value):
+        return readable_value(super().prepare_delta_change_value(change, value))
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
     """Every change is recorded by simple-history; the History page shows field-level diffs and reverts."""
 
     list_per_page = 50
+    object_history_list_template = "admin/history/list.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistoryContext(self.model, historical_record)
 
     def set_history_delta_changes(self, request, page_obj, *args, **kwargs):
         super().set_history_delta_changes(request, page_obj, *args, **kwargs)
-        # A change saved without a reason shows a dash, not "None".
         for record in page_obj.object_list:
+            # A change saved without a reason or a user (a command, the seed loader) shows a dash.
             if record.history_change_reason is None:
-                record.history_change_reason = "—"
+                record.history_change_reason = EMPTY
+            # A deleted user's versions keep no user (the column is SET_NULL): a dash too.
+            record.history_user_label = str(record.history_user) if record.history_user else EMPTY
+            record.history_type_label = HISTORY_TYPES.get(record.history_type, record.history_type)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """The revert page. simple-history checks only the view permission, and on the old version:
@@ -221,6 +262,8 @@ class ReadOnlyAfterPublishInline(PreloadingInline):
 admin.site.site_header = "社区治理案例库 Community-governance case database"
 admin.site.site_title = "案例库 admin"
 admin.site.index_title = "编辑 Editorial admin"
+# Read-only fields and list columns show nothing as the History page does.
+admin.site.empty_value_display = EMPTY
 
 
 class CaseGuardedAdmin:
@@ -243,8 +286,11 @@ class CaseGuardedAdmin:
 
     def save_model(self, request, obj, form, change):
         # Adding a row, or moving one, onto a public case is a change to that case.
-        if not self._case_editable(request, obj):
-            raise PermissionDenied(f"{self.guarded_case(obj)} is public; only a reviewer may change it")
+        from cases.services.editing import check_editable
+
+        case = self.guarded_case(obj)
+        if case is not None:
+            check_editable(case=case, user=request.user)
         super().save_model(request, obj, form, change)
 
 
@@ -273,10 +319,45 @@ class PlainDecimalInput(forms.NumberInput):
 
     def format_value(self, value):
         if isinstance(value, Decimal):
-            value = f"{value.normalize():f}"
+            value = plain_decimal(value)
         elif isinstance(value, str) and "." in value:
             value = value.rstrip("0").rstrip(".")
         return super().format_value(value)
 
 
 PLAIN_DECIMALS = {models.DecimalField: {"widget": PlainDecimalInput}}
+
+
+class PlainDecimalsAdmin:
+    """Decimal columns at their own precision, 5 and 12.5, not 5.0000: in forms (PLAIN_DECIMALS) and
+    on read-only pages (a public case seen by an editor), where Django pads to the column's places.
+
+    ``plain_decimal_fields`` names the columns; each needs a ``<name>_plain`` display
+    (``plain_decimal_display``) that the read-only page shows in its place.
+    """
+
+    formfield_overrides = PLAIN_DECIMALS
+    plain_decimal_fields: tuple[str, ...] = ()
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        swap = {name: f"{name}_plain" for name in self.plain_decimal_fields}
+        return [
+            (title, {**options, "fields": [swap.get(f, f) for f in options["fields"]]}) for title, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *(f"{name}_plain" for name in self.plain_decimal_fields)]
+
+
+def plain_decimal_display(model: type[models.Model], name: str):
+    """The read-only display of a decimal column at its own precision, labelled as the column is."""
+
+    @admin.display(description=model._meta.get_field(name).verbose_name)
+    def display(self, obj):
+        value = getattr(obj, name)
+        return plain_decimal(value) if value is not None else EMPTY
+
+    return display

@@ -17,7 +17,8 @@ from import_export import fields, resources, widgets
 
 from cases.admin.search import SearchIndexedResourceMixin
 from cases.models import Case, Indicator, Initiative, Locality, Metric, Organisation, Person, Theme
-from cases.services.editing import check_editable
+from cases.services.editing import CONTENT_FIELDS, RELATION_FIELDS, case_create, case_update, check_editable
+from cases.services.workflow import StaleCaseError
 
 
 def _as_text(value: Any) -> str:
@@ -179,21 +180,19 @@ class GuardedResource(SearchIndexedResourceMixin, resources.ModelResource):
                 columns.add(field.column_name)
         return columns
 
-    def guarded_case(self, instance: models.Model) -> Case | None:
-        """The case whose public content this row would change, if any."""
-        return None
+    def guarded_cases(self, instance: models.Model) -> list[Case]:
+        """The cases whose content this row would change (the case's own resource saves through the
+        editing service instead)."""
+        return []
 
     def before_save_instance(self, instance, row, **kwargs):
         user = kwargs.get("user")
-        case = self.guarded_case(instance)
-        if case is not None and case.pk and user is not None:
-            try:
-                check_editable(case=case, user=user)
-            except PermissionDenied:
-                raise ValidationError(
-                    f"case {case.public_id} is {case.get_status_display()}; only a reviewer may change it"
-                ) from None
         if user is not None:
+            for case in self.guarded_cases(instance):
+                try:
+                    check_editable(case=case, user=user)
+                except PermissionDenied as error:
+                    raise ValidationError(str(error)) from None
             instance._history_user = user
         super().before_save_instance(instance, row, **kwargs)
 
@@ -239,24 +238,55 @@ class CaseResource(GuardedResource):
     def get_queryset(self):
         return Case.objects.select_related("primary_locality").prefetch_related("localities", "themes")
 
-    def guarded_case(self, instance: Case) -> Case | None:
-        if instance.pk is None:
-            return None
-        # The status as stored, not as the row claims it.
-        return Case.objects.filter(pk=instance.pk).first()
-
-    def before_save_instance(self, instance, row, **kwargs):
-        super().before_save_instance(instance, row, **kwargs)
-        if instance.pk is not None:
-            stored = Case.objects.filter(pk=instance.pk).values_list("revision", flat=True).first()
-            given = _as_text(row.get("revision"))
-            # A stale file must not overwrite a newer edit: its revision is the one it was exported at.
-            if given and stored is not None and given != str(stored):
-                raise ValidationError(
-                    f"case {instance.public_id}: 文件已过期 the file is stale (revision {given}, the case is now at "
-                    f"revision {stored}); export again and re-apply the changes"
+    def save_instance(self, instance: Case, is_create: bool, row, **kwargs) -> None:
+        """Through the editing service, like the admin form and the API: the status guard, the stale
+        revision (the file's ``revision`` column is the one it was exported at) and the revision bump
+        live there. Its errors become row errors naming the case; the file then imports nothing."""
+        self.before_save_instance(instance, row, **kwargs)
+        if not self._is_using_transactions(kwargs) and self._is_dry_run(kwargs):
+            return
+        user = kwargs.get("user")
+        fields = {name: getattr(instance, name) for name in CONTENT_FIELDS}
+        relations = {
+            field.attribute: field.clean(row)
+            for field in self.get_import_fields()
+            if field.attribute in RELATION_FIELDS and field.column_name in row
+        }
+        try:
+            if is_create:
+                saved = case_create(user=user, fields=fields, **relations)
+            else:
+                saved = case_update(
+                    case=instance, user=user, fields=fields, expected_revision=self._revision(row), **relations
                 )
-            instance.revision = (stored or instance.revision) + 1
+        except StaleCaseError as error:
+            raise ValidationError(
+                f"case {error.public_id}: 文件已过期 the file is stale (revision {error.expected_revision}, the case "
+                f"is now at revision {error.revision}); export again and re-apply the changes"
+            ) from None
+        except PermissionDenied as error:
+            raise ValidationError(str(error)) from None
+        adopt_saved(instance, saved)
+        self.after_save_instance(instance, row, **kwargs)
+
+    def save_m2m(self, instance, row, **kwargs) -> None:
+        # Saved with the rest of the row by the editing service (save_instance).
+        return
+
+    @staticmethod
+    def _revision(row) -> int | None:
+        given = _as_text(row.get("revision"))
+        if not given:
+            return None
+        if not given.isdigit():
+            raise ValidationError(f"column revision: {given!r} is not a revision number; export the case again")
+        return int(given)
+
+
+def adopt_saved(target: models.Model, saved: models.Model) -> None:
+    """Make ``target`` (the object a library goes on with) the row a service saved and returned."""
+    target.__dict__.update({key: value for key, value in saved.__dict__.items() if not key.startswith("_")})
+    target._state.adding = False
 
 
 class OrganisationResource(GuardedResource):
@@ -365,10 +395,7 @@ class MetricResource(GuardedResource):
     def get_queryset(self):
         return Metric.objects.select_related("indicator", "case", "locality", "organisation", "initiative")
 
-    def guarded_case(self, instance: Metric) -> Case | None:
+    def guarded_cases(self, instance: Metric) -> list[Case]:
         stored = Metric.objects.filter(pk=instance.pk).select_related("case").first() if instance.pk else None
         # Both the case it belonged to and the one it moves to must be editable.
-        for case in (stored.case if stored else None, instance.case):
-            if case is not None and case.status not in ("draft", "in_review"):
-                return case
-        return None
+        return [case for case in (stored.case if stored else None, instance.case) if case is not None]

@@ -68,7 +68,7 @@ class Organisation(models.Model):
         help_text="whether the sources print this name, a short form of it, or not at all; the description "
         "says what was printed",
     )
-    name_en = models.CharField("English name", max_length=300, blank=True)
+    name_en = models.CharField("英文名称 English name", max_length=300, blank=True)
     aliases = models.JSONField("别名 aliases", default=list, blank=True, help_text="other names, e.g. 国办")
     kind = models.CharField("类型 kind", max_length=32, choices=OrganisationKind.choices)
     locality = models.ForeignKey(
@@ -101,8 +101,8 @@ class Organisation(models.Model):
     founded_precision = precision_field("成立 founded")
     founded_text = date_text_field("成立 founded")
     description = models.TextField("说明 description", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="创建时间 created at")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="更新时间 updated at")
 
     objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords()
@@ -132,7 +132,7 @@ class Organisation(models.Model):
 
 class Person(models.Model):
     name = models.CharField("姓名 name", max_length=100, db_index=True)
-    name_en = models.CharField("romanised name", max_length=200, blank=True)
+    name_en = models.CharField("拼音名 romanised name", max_length=200, blank=True)
     note = models.TextField("说明 note", blank=True)
 
     objects = PersonQuerySet.as_manager()
@@ -151,12 +151,17 @@ class Person(models.Model):
 class Position(models.Model):
     """A post a person holds, as the source reports it at a point in time."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions", verbose_name="人物 person")
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="positions"
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="positions",
+        verbose_name="组织 organisation",
     )
     title = models.CharField("职务 title", max_length=100, help_text="as printed, e.g. 社区党委书记, 总经理")
-    title_en = models.CharField("English title", max_length=200, blank=True)
+    title_en = models.CharField("英文职务 English title", max_length=200, blank=True)
     as_of_date = date_field("时点 as of")
     as_of_precision = precision_field("时点 as of")
     as_of_text = date_text_field("时点 as of")

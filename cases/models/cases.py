@@ -33,9 +33,9 @@ class Case(models.Model):
         "公开编号 public id", max_length=100, unique=True, help_text="stable identifier used in URLs and citations"
     )
     title_zh = models.CharField("标题 Chinese title", max_length=300)
-    title_en = models.CharField("English title", max_length=300, blank=True)
+    title_en = models.CharField("英文标题 English title", max_length=300, blank=True)
     summary_zh = models.TextField("摘要 Chinese summary", blank=True)
-    summary_en = models.TextField("English summary", blank=True)
+    summary_en = models.TextField("英文摘要 English summary", blank=True)
     status = models.CharField("状态 status", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
     primary_locality = models.ForeignKey(
         Locality, verbose_name="主要地区 primary locality", on_delete=models.PROTECT, related_name="primary_cases"
@@ -53,17 +53,28 @@ class Case(models.Model):
         "cases.Initiative", verbose_name="举措 initiatives", blank=True, related_name="cases"
     )
     organisations = models.ManyToManyField(
-        "cases.Organisation", through="CaseOrganisation", blank=True, related_name="cases"
+        "cases.Organisation",
+        through="CaseOrganisation",
+        blank=True,
+        related_name="cases",
+        verbose_name="参与组织 organisations",
     )
     people = models.ManyToManyField("cases.Person", verbose_name="人物 people", blank=True, related_name="cases")
     sources = models.ManyToManyField("cases.Source", verbose_name="来源 sources", blank=True, related_name="cases")
     published_at = models.DateTimeField("发布时间 published at", null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="发布人 published by",
     )
-    revision = models.PositiveIntegerField(default=0, help_text="bumped on every save; guards against lost updates")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    revision = models.PositiveIntegerField(
+        default=0, help_text="bumped on every save; guards against lost updates", verbose_name="修订号 revision"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="创建时间 created at")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="更新时间 updated at")
 
     objects = CaseQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[localities, themes, initiatives, people, sources])
@@ -93,8 +104,12 @@ class Case(models.Model):
 
 
 class CaseOrganisation(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_organisations")
-    organisation = models.ForeignKey("cases.Organisation", on_delete=models.PROTECT, related_name="case_roles")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="case_organisations", verbose_name="案例 case"
+    )
+    organisation = models.ForeignKey(
+        "cases.Organisation", on_delete=models.PROTECT, related_name="case_roles", verbose_name="组织 organisation"
+    )
     role = models.CharField("角色 role", max_length=100, blank=True, help_text="e.g. 牵头 lead, 成员 member")
 
     class Meta:

@@ -17,7 +17,7 @@ class Theme(models.Model):
 
     code = models.SlugField("代码 code", max_length=60, unique=True)
     name_zh = models.CharField("中文名 Chinese name", max_length=60, unique=True)
-    name_en = models.CharField("English name", max_length=120)
+    name_en = models.CharField("英文名称 English name", max_length=120)
     description = models.TextField("说明 description", blank=True)
 
     history = HistoricalRecords()
@@ -56,7 +56,7 @@ class ParticipantRole(models.TextChoices):
 
 class Initiative(models.Model):
     name = models.CharField("名称 name", max_length=300, db_index=True)
-    name_en = models.CharField("English name", max_length=300, blank=True)
+    name_en = models.CharField("英文名称 English name", max_length=300, blank=True)
     aliases = models.JSONField("别名 aliases", default=list, blank=True)
     kind = models.CharField("类型 kind", max_length=20, choices=InitiativeKind.choices)
     description = models.TextField("说明 description", blank=True)
@@ -72,12 +72,18 @@ class Initiative(models.Model):
     start_date = date_field("开始 start")
     start_precision = precision_field("开始 start")
     start_text = date_text_field("开始 start")
-    localities = models.ManyToManyField("cases.Locality", blank=True, related_name="initiatives")
-    organisations = models.ManyToManyField(
-        "cases.Organisation", through="InitiativeParticipant", blank=True, related_name="initiatives"
+    localities = models.ManyToManyField(
+        "cases.Locality", blank=True, related_name="initiatives", verbose_name="地区 localities"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    organisations = models.ManyToManyField(
+        "cases.Organisation",
+        through="InitiativeParticipant",
+        blank=True,
+        related_name="initiatives",
+        verbose_name="参与组织 organisations",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="创建时间 created at")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="更新时间 updated at")
 
     objects = InitiativeQuerySet.as_manager()
     history = HistoricalRecords()
@@ -93,8 +99,12 @@ class Initiative(models.Model):
 
 
 class InitiativeParticipant(models.Model):
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="participants")
-    organisation = models.ForeignKey("cases.Organisation", on_delete=models.PROTECT, related_name="participations")
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="participants", verbose_name="举措 initiative"
+    )
+    organisation = models.ForeignKey(
+        "cases.Organisation", on_delete=models.PROTECT, related_name="participations", verbose_name="组织 organisation"
+    )
     role = models.CharField("角色 role", max_length=20, choices=ParticipantRole.choices)
     note = models.CharField("说明 note", max_length=300, blank=True)
 
@@ -114,7 +124,7 @@ class Indicator(models.Model):
 
     code = models.SlugField("代码 code", max_length=60, unique=True)
     name_zh = models.CharField("中文名 Chinese name", max_length=60)
-    name_en = models.CharField("English name", max_length=120)
+    name_en = models.CharField("英文名称 English name", max_length=120)
     unit = models.CharField(
         "默认单位 default unit", max_length=20, blank=True, help_text="measure word, e.g. 个, 家, 人次"
     )
@@ -152,7 +162,9 @@ METRIC_SUBJECTS = ("case", "locality", "organisation", "initiative")
 class Metric(models.Model):
     """A quantitative fact as data: 18个小区, 60余条建议, 6—8个村, 约5万人次."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="metrics")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="metrics", verbose_name="指标 indicator"
+    )
     value = models.DecimalField("数值 value", max_digits=18, decimal_places=4)
     value_upper = models.DecimalField(
         "上限 upper value", max_digits=18, decimal_places=4, null=True, blank=True, help_text="for ranges: 6—8 → 6, 8"
@@ -172,14 +184,33 @@ class Metric(models.Model):
     period_end_date = date_field("时段止 period end")
     period_end_precision = precision_field("时段止 period end")
     period_text = date_text_field("时段 period")
-    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="metrics")
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="metrics", verbose_name="案例 case"
+    )
     locality = models.ForeignKey(
-        "cases.Locality", null=True, blank=True, on_delete=models.PROTECT, related_name="metrics"
+        "cases.Locality",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="metrics",
+        verbose_name="地区 locality",
     )
     organisation = models.ForeignKey(
-        "cases.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="metrics"
+        "cases.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="metrics",
+        verbose_name="组织 organisation",
     )
-    initiative = models.ForeignKey(Initiative, null=True, blank=True, on_delete=models.PROTECT, related_name="metrics")
+    initiative = models.ForeignKey(
+        Initiative,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="metrics",
+        verbose_name="举措 initiative",
+    )
     note = models.TextField("说明 note", blank=True)
 
     objects = MetricQuerySet.as_manager()

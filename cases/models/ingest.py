@@ -38,7 +38,9 @@ class CandidateQuerySet(models.QuerySet):
 class Candidate(models.Model):
     """One proposed fact with the exact span of the source text it comes from."""
 
-    source = models.ForeignKey("cases.Source", on_delete=models.CASCADE, related_name="candidates")
+    source = models.ForeignKey(
+        "cases.Source", on_delete=models.CASCADE, related_name="candidates", verbose_name="来源 source"
+    )
     fact_type = models.CharField("类型 fact type", max_length=16, choices=FactType.choices)
     key = models.CharField(
         "键 key", max_length=300, help_text="what makes the fact unique within its source (code, name, value…)"
@@ -53,13 +55,31 @@ class Candidate(models.Model):
     status = models.CharField(
         "状态 status", max_length=10, choices=CandidateStatus.choices, default=CandidateStatus.PROPOSED, db_index=True
     )
-    locality = models.ForeignKey("cases.Locality", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    organisation = models.ForeignKey(
-        "cases.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    locality = models.ForeignKey(
+        "cases.Locality",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="地区 locality",
     )
-    person = models.ForeignKey("cases.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    metric = models.ForeignKey("cases.Metric", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    theme = models.ForeignKey("cases.Theme", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    organisation = models.ForeignKey(
+        "cases.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="组织 organisation",
+    )
+    person = models.ForeignKey(
+        "cases.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="人物 person"
+    )
+    metric = models.ForeignKey(
+        "cases.Metric", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="数据 metric"
+    )
+    theme = models.ForeignKey(
+        "cases.Theme", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="主题 theme"
+    )
     case = models.ForeignKey(
         "cases.Case",
         null=True,
@@ -67,12 +87,18 @@ class Candidate(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="the draft case the accepted fact was added to",
+        verbose_name="案例 case",
     )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审核人 reviewed by",
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name="审核时间 reviewed at")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="创建时间 created at")
 
     objects = CandidateQuerySet.as_manager()
 

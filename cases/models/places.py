@@ -88,7 +88,7 @@ class LocalityQuerySet(LocalityVisibility, models.QuerySet):
 
 class Locality(models.Model):
     name = models.CharField("名称 name", max_length=100, db_index=True)
-    name_en = models.CharField("English name", max_length=200, blank=True)
+    name_en = models.CharField("英文名称 English name", max_length=200, blank=True)
     full_name = models.CharField(
         "全称 full name", max_length=400, editable=False, help_text="e.g. 四川省成都市青羊区少城街道长城社区"
     )
@@ -104,7 +104,7 @@ class Locality(models.Model):
         blank=True,
         help_text="2/4/6/9/12 digits; empty below the village level or where none is known",
     )
-    path = models.CharField(max_length=255, editable=False, db_index=True)
+    path = models.CharField(max_length=255, editable=False, db_index=True, verbose_name="路径 path")
     note = models.TextField("说明 note", blank=True)
 
     objects = LocalityQuerySet.as_manager()
@@ -212,7 +212,9 @@ class Locality(models.Model):
 class LocalityAlias(models.Model):
     """Another name a place goes by: 成都 for 成都市, 广西 for 广西壮族自治区."""
 
-    locality = models.ForeignKey(Locality, on_delete=models.CASCADE, related_name="aliases")
+    locality = models.ForeignKey(
+        Locality, on_delete=models.CASCADE, related_name="aliases", verbose_name="地区 locality"
+    )
     name = models.CharField("别名 alias", max_length=100, db_index=True)
 
     class Meta:

@@ -57,8 +57,8 @@ class Document(models.Model):
     filename = models.CharField("文件名 filename", max_length=300, blank=True)
     encoding = models.CharField("编码 encoding", max_length=20, default="utf-8")
     text = models.TextField("全文 text")
-    sha256 = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    sha256 = models.CharField(max_length=64, unique=True, editable=False, verbose_name="内容校验 SHA-256")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="创建时间 created at")
 
     class Meta:
         verbose_name = "原始文档 document"
@@ -91,9 +91,10 @@ class Source(models.Model):
         on_delete=models.PROTECT,
         related_name="sources",
         help_text="the page or file this piece was cut from",
+        verbose_name="原始文档 document",
     )
-    document_start = models.PositiveIntegerField(null=True, blank=True)
-    document_end = models.PositiveIntegerField(null=True, blank=True)
+    document_start = models.PositiveIntegerField(null=True, blank=True, verbose_name="文档起 document start")
+    document_end = models.PositiveIntegerField(null=True, blank=True, verbose_name="文档止 document end")
     outlet = models.CharField("媒体 outlet", max_length=100, blank=True, help_text="e.g. 人民日报")
     column = models.CharField("栏目 column", max_length=200, blank=True, help_text="e.g. 红船观澜")
     kicker = models.CharField("引题 kicker", max_length=300, blank=True)
@@ -104,12 +105,12 @@ class Source(models.Model):
     publication_precision = precision_field("发表 published")
     publication_text = date_text_field("发表 published")
     page = models.CharField("版次 page", max_length=20, blank=True)
-    url = models.URLField("URL", max_length=500, blank=True)
+    url = models.URLField("网址 URL", max_length=500, blank=True)
     accessed_date = models.DateField(
         "访问日期 accessed", null=True, blank=True, help_text="the day the URL was read; cited as [引用日期]"
     )
     text = models.TextField("全文 text")
-    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    content_hash = models.CharField(max_length=64, unique=True, editable=False, verbose_name="内容校验 content hash")
     is_truncated = models.BooleanField("截断 truncated", default=False, help_text="the text stops mid-sentence")
     editorial_note = models.TextField(
         "编辑说明 editorial note", blank=True, help_text="printing slips kept as printed, cuts, doubts"
@@ -120,8 +121,8 @@ class Source(models.Model):
         blank=True,
         help_text="the subheadings printed inside the text, in order, each exactly as it occurs in the text",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="创建时间 created at")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="更新时间 updated at")
 
     objects = SourceQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["text"])
@@ -218,14 +219,26 @@ class CreditRole(models.TextChoices):
 class SourceCredit(models.Model):
     """A byline: 本报记者 史一棋, 谢航凯摄, （人民视觉）."""
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="credits")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="credits", verbose_name="来源 source")
     role = models.CharField("角色 role", max_length=20, choices=CreditRole.choices)
-    person = models.ForeignKey("cases.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="credits")
+    person = models.ForeignKey(
+        "cases.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credits",
+        verbose_name="人物 person",
+    )
     organisation = models.ForeignKey(
-        "cases.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="credits"
+        "cases.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credits",
+        verbose_name="组织 organisation",
     )
     as_printed = models.CharField("署名原文 as printed", max_length=100, help_text="e.g. 本报记者 史一棋")
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, verbose_name="顺序 order")
 
     class Meta:
         verbose_name = "署名 credit"
@@ -249,28 +262,64 @@ EVIDENCE_SUBJECTS = ("case", "locality", "organisation", "person", "position", "
 class Evidence(models.Model):
     """An exact quote in a source that supports one fact."""
 
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence", verbose_name="来源 source")
     start = models.PositiveIntegerField("起 start offset")
     end = models.PositiveIntegerField("止 end offset")
     quote = models.TextField("引文 quote")
     claim = models.CharField(
         "所证 claim", max_length=300, blank=True, help_text="what the quote supports, e.g. 成立时间, 党委书记"
     )
-    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence")
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence", verbose_name="案例 case"
+    )
     locality = models.ForeignKey(
-        "cases.Locality", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+        "cases.Locality",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name="地区 locality",
     )
     organisation = models.ForeignKey(
-        "cases.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+        "cases.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name="组织 organisation",
     )
-    person = models.ForeignKey("cases.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence")
+    person = models.ForeignKey(
+        "cases.Person",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name="人物 person",
+    )
     position = models.ForeignKey(
-        "cases.Position", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+        "cases.Position",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name="职务 position",
     )
     initiative = models.ForeignKey(
-        "cases.Initiative", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+        "cases.Initiative",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name="举措 initiative",
     )
-    metric = models.ForeignKey("cases.Metric", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence")
+    metric = models.ForeignKey(
+        "cases.Metric",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name="数据 metric",
+    )
 
     history = HistoricalRecords()
     objects = EvidenceQuerySet.as_manager()

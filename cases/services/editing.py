@@ -15,8 +15,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from cases.models import Case, Locality, Organisation, Person, Source, Status, Theme
-from cases.services.workflow import EDITABLE_BY_EDITORS, StaleCaseError, can_edit_case
+from cases.models import Case, Initiative, Locality, Organisation, Person, Source, Status, Theme
+from cases.services.workflow import EDITABLE_BY_EDITORS, can_edit_case, case_save_revision, check_revision
 
 # Content fields a caller may set; status, publication and revision are managed elsewhere.
 CONTENT_FIELDS = (
@@ -34,11 +34,16 @@ CONTENT_FIELDS = (
 )
 
 
-def _set_relations(case: Case, *, localities: Iterable[Locality] | None, themes: Iterable[Theme] | None) -> None:
-    if localities is not None:
-        case.localities.set(list(localities))
-    if themes is not None:
-        case.themes.set(list(themes))
+# Many-to-many content a caller may replace (the case's organisations carry a role: CaseOrganisation).
+RELATION_FIELDS = ("localities", "themes", "initiatives", "people", "sources")
+
+
+def _set_relations(case: Case, **relations: Iterable[Any] | None) -> None:
+    for name, values in relations.items():
+        if name not in RELATION_FIELDS:
+            raise ValidationError({name: ["this relation cannot be set here"]})
+        if values is not None:
+            getattr(case, name).set(list(values))
 
 
 def _apply(case: Case, fields: dict[str, Any]) -> None:
@@ -56,17 +61,22 @@ def case_create(
     fields: dict[str, Any],
     localities: Iterable[Locality] | None = None,
     themes: Iterable[Theme] | None = None,
+    initiatives: Iterable[Initiative] | None = None,
+    people: Iterable[Person] | None = None,
+    sources: Iterable[Source] | None = None,
 ) -> Case:
-    """Create a draft case from ``fields`` (see CONTENT_FIELDS) on behalf of ``user`` (None: the project)."""
+    """Create a draft case from ``fields`` (see CONTENT_FIELDS) on behalf of ``user`` (None: the project).
+
+    The admin's add form, the admin's import and the API's POST all create cases here."""
     if user is not None and (not getattr(user, "is_authenticated", False) or not user.has_perm("cases.add_case")):
-        raise PermissionDenied("you may not create cases")
+        raise PermissionDenied(f"you may not create cases ({fields.get('public_id', 'a new case')})")
     case = Case(status=Status.DRAFT)
     _apply(case, fields)
     case.full_clean()
     if user is not None:
         case._history_user = user
     case.save()
-    _set_relations(case, localities=localities, themes=themes)
+    _set_relations(case, localities=localities, themes=themes, initiatives=initiatives, people=people, sources=sources)
     return case
 
 
@@ -76,14 +86,15 @@ def check_editable(*, case: Case, user: AbstractBaseUser | AnonymousUser | None)
     ``user=None`` is the project itself (a command, the seed loader): it may change drafts and
     cases in review, never a published or archived case.
     """
+    refusal = f"case {case.public_id} is {case.get_status_display()}: only a reviewer may change it"
     if user is None:
         if case.status not in EDITABLE_BY_EDITORS:
-            raise ValidationError(
-                f"case {case.public_id} is {case.get_status_display()}: only a reviewer may change it"
-            )
+            raise ValidationError(refusal)
         return
-    if not getattr(user, "is_authenticated", False) or not can_edit_case(case=case, user=user):
-        raise PermissionDenied(f"you may not edit case {case.public_id} while it is {case.get_status_display()}")
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("cases.change_case"):
+        raise PermissionDenied(f"you may not edit case {case.public_id}")
+    if not can_edit_case(case=case, user=user):
+        raise PermissionDenied(refusal)
 
 
 @transaction.atomic
@@ -108,10 +119,7 @@ def case_attach(
     if fields:
         _apply(current, fields)
         current.full_clean()
-    current.revision += 1
-    if user is not None:
-        current._history_user = user
-    current.save()
+    case_save_revision(case=current, user=user)
     localities = [loc for loc in localities if loc.pk != current.primary_locality_id]
     if localities:
         current.localities.add(*localities)
@@ -136,19 +144,25 @@ def case_update(
     expected_revision: int | None = None,
     localities: Iterable[Locality] | None = None,
     themes: Iterable[Theme] | None = None,
+    initiatives: Iterable[Initiative] | None = None,
+    people: Iterable[Person] | None = None,
+    sources: Iterable[Source] | None = None,
 ) -> Case:
-    """Change a case's content on behalf of ``user``; bumps the revision."""
+    """Change a case's content on behalf of ``user``; bumps the revision.
+
+    The one write path for a case's content: the API's PATCH, the admin's case form (and History →
+    Revert) and the admin's import all call it. Status and publication are never touched here, so a
+    revert or a file that claims another status cannot move the case. A relation given (``None``:
+    left as it is) replaces the case's set. Raises PermissionDenied, StaleCaseError (a
+    ValidationError) or ValidationError; nothing is saved then.
+    """
     current = Case.objects.select_for_update().get(pk=case.pk)
     check_editable(case=current, user=user if user is not None else AnonymousUser())
-    if expected_revision is not None and current.revision != expected_revision:
-        raise StaleCaseError(
-            f"case {current.public_id} was changed by someone else (revision {current.revision}, "
-            f"you had {expected_revision}); reload it and try again"
-        )
+    check_revision(case=current, expected_revision=expected_revision)
     _apply(current, fields)
     current.full_clean()
-    current.revision += 1
-    current._history_user = user
-    current.save()
-    _set_relations(current, localities=localities, themes=themes)
+    case_save_revision(case=current, user=user)
+    _set_relations(
+        current, localities=localities, themes=themes, initiatives=initiatives, people=people, sources=sources
+    )
     return current

@@ -45,7 +45,42 @@ EDITABLE_BY_EDITORS = frozenset({Status.DRAFT, Status.IN_REVIEW})
 
 
 class StaleCaseError(ValidationError):
-    """Someone else saved the case since this copy was read."""
+    """Someone else saved the case since this copy was read.
+
+    ``public_id``, ``revision`` (the stored one) and ``expected_revision`` (the copy's) let each
+    medium word its advice (the admin form, an import row, the API's 409) from the one check.
+    """
+
+    def __init__(self, *, case: Case, expected_revision: int) -> None:
+        self.public_id, self.revision, self.expected_revision = case.public_id, case.revision, expected_revision
+        super().__init__(
+            f"case {case.public_id} was changed by someone else (revision {case.revision}, "
+            f"you had {expected_revision}); reload it and try again",
+            code="stale",
+        )
+
+
+def check_revision(*, case: Case, expected_revision: int | None) -> None:
+    """The one stale-copy guard: refuse a write made from a copy read before the case's last save.
+
+    ``case`` is the row as stored (locked by the caller); ``None`` means the caller carries no
+    revision (a command, the seed loader) and nothing is checked.
+    """
+    if expected_revision is not None and case.revision != expected_revision:
+        raise StaleCaseError(case=case, expected_revision=expected_revision)
+
+
+def case_save_revision(*, case: Case, user: AbstractBaseUser | AnonymousUser | None, reason: str | None = None) -> None:
+    """The one revision bump: every write of a case's row goes through here, recorded in history.
+
+    ``user=None`` is the project itself (history records no user).
+    """
+    case.revision += 1
+    if user is not None:
+        case._history_user = user
+    if reason is not None:
+        case._change_reason = reason
+    case.save()
 
 
 def find_transition(source: str, target: str) -> Transition | None:
@@ -98,11 +133,7 @@ def case_transition(
         raise ValidationError({"status": f"unknown status {to_status!r}; expected one of {', '.join(Status.values)}"})
     # Lock the row so two reviewers clicking at once cannot both act on the same old status.
     current = Case.objects.select_for_update().get(pk=case.pk)
-    if expected_revision is not None and current.revision != expected_revision:
-        raise StaleCaseError(
-            f"case {current.public_id} was changed by someone else (revision {current.revision}, "
-            f"you had {expected_revision}); reload it and try again"
-        )
+    check_revision(case=current, expected_revision=expected_revision)
     transition = find_transition(current.status, to_status)
     if transition is None:
         raise ValidationError(
@@ -125,8 +156,5 @@ def case_transition(
         current.published_by = None
     old_status = current.status
     current.status = to_status
-    current.revision += 1
-    current._history_user = user
-    current._change_reason = f"status: {old_status} → {to_status}"
-    current.save()
+    case_save_revision(case=current, user=user, reason=f"status: {old_status} → {to_status}")
     return current

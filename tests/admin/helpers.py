@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import re
+from html.parser import HTMLParser
 from typing import Any
 
+from django.contrib import admin
 from django.contrib.auth.models import User
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models import (
+    Case,
     CaseOrganisation,
     Document,
     Initiative,
@@ -77,3 +83,93 @@ def login(client, user: User) -> None:
 
 def now() -> datetime.datetime:
     return timezone.now()
+
+
+# --- what an editor reads: the admin crawl (tests/admin/test_seed_data.py) ---
+
+# Rows per model: enough to meet every kind of value, few enough to stay fast.
+ROWS_PER_MODEL = 4
+CJK = re.compile(r"[\u4e00-\u9fff]")
+TRAILING_ZEROS = re.compile(r"\d\.\d*0{3,}\b")
+
+
+class Reading(HTMLParser):
+    """What an editor reads on a page: its text, the values in its inputs, and its field labels."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.values: list[str] = []
+        self.labels: list[str] = []
+        self._skip = 0
+        self._label: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in {"script", "style", "template"}:
+            self._skip += 1
+        elif tag in {"input", "textarea"} and attrs.get("type") not in {"hidden", "submit", "checkbox"}:
+            if attrs.get("value"):
+                self.values.append(attrs["value"])
+        elif tag == "label" or (tag == "th" and "column-" in (attrs.get("class") or "")):
+            self._label = []
+
+    def handle_endtag(self, tag):
+        if tag in {"script", "style", "template"}:
+            self._skip -= 1
+        elif tag in {"label", "th"} and self._label is not None:
+            label = " ".join("".join(self._label).split()).rstrip(":：")
+            if label:
+                self.labels.append(label)
+            self._label = None
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        self.text.append(data)
+        if self._label is not None:
+            self._label.append(data)
+
+
+def read_page(html: str) -> Reading:
+    reading = Reading()
+    reading.feed(html)
+    return reading
+
+
+def _pages() -> list[str]:
+    urls = []
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label != "cases":
+            continue
+        name = f"admin:cases_{model._meta.model_name}"
+        urls.append(reverse(f"{name}_changelist"))
+        for pk in model._default_manager.order_by("pk").values_list("pk", flat=True)[:ROWS_PER_MODEL]:
+            urls.append(reverse(f"{name}_change", args=[pk]))
+            if isinstance(model_admin, SimpleHistoryAdmin) and model is Case:
+                urls.append(reverse(f"{name}_history", args=[pk]))
+                version = model.history.filter(id=pk).order_by("history_id").values_list("history_id", flat=True)[0]
+                urls.append(reverse(f"{name}_simple_history", args=[pk, version]))
+    return urls
+
+
+def admin_problems(client, language: str) -> list[str]:
+    problems = []
+    with translation.override(language):
+        for url in _pages():
+            response = client.get(url)
+            assert response.status_code == 200, url
+            page = read_page(response.content.decode())
+            text = " ".join(" ".join(page.text).split())
+            for word in ("None", "Deleted 用户", "Deleted user"):
+                for match in re.finditer(rf"(.{{0,40}})\b{word}\b", text):
+                    problems.append(f"{url}: {word!r} after {match.group(1)!r}")
+            for value in [*page.values, text]:
+                for match in TRAILING_ZEROS.finditer(value):
+                    problems.append(f"{url}: {match.group()!r} shown with its padding zeros")
+            if language == "zh-hans":
+                problems += [
+                    f"{url}: label {label!r} is English only" for label in page.labels if not CJK.search(label)
+                ]
+    # One line per page type: /admin/cases/case/<id>/change/.
+    return sorted({re.sub(r"/\d+/", "/<id>/", problem) for problem in problems})

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Case, Evidence, Locality
+from tests.admin.helpers import admin_problems
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -69,3 +70,20 @@ def test_locality_autocomplete_finds_villages_by_name_short_form_committee_name_
         {"term": term, "app_label": "cases", "model_name": "case", "field_name": "primary_locality"},
     ).json()["results"]
     assert any(code in item["text"] for item in found), found
+
+
+@pytest.mark.parametrize(
+    ("who", "language"),
+    [
+        ("superuser", "zh-hans"),
+        ("superuser", "en"),
+        # An editor sees the public cases read-only: the values Django formats itself.
+        ("editor", "zh-hans"),
+    ],
+)
+def test_admin_change_pages_of_the_seed_data_show_no_none_padding_or_untranslated_labels(
+    client, request, who, language
+):
+    client.force_login(request.getfixturevalue(who))
+    problems = admin_problems(client, language)
+    assert not problems, "\n".join(problems)

@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from cases.models import CandidateStatus, Case, Status
 from cases.services.drafts import dateline_end, event_period, lead_span
 from cases.services.editing import case_attach
-from cases.services.ingest import NoPlaceYet, candidates_accept_each, case_start_draft, source_ingest
+from cases.services.ingest import source_ingest
+from cases.services.review import NoPlaceYet, candidates_accept_each, case_start_draft
 from cases.services.roles import EDITOR_GROUP
 from tests.admin.conftest import make_user
 

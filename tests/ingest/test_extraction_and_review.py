@@ -22,12 +22,12 @@ from cases.models import (
     Source,
     Status,
 )
-from cases.services.ingest import (
+from cases.services.ingest import source_ingest
+from cases.services.review import (
     candidate_accept,
     candidate_reject,
     candidates_accept,
     case_start_draft,
-    source_ingest,
 )
 from cases.services.roles import EDITOR_GROUP
 from tests.admin.conftest import make_user

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from cases.ingest.indicators import suggest_indicators
 from cases.models import Candidate, CandidateStatus, Indicator, Metric
-from cases.services.ingest import candidate_accept, source_ingest
+from cases.services.ingest import source_ingest
+from cases.services.review import candidate_accept
 
 TEXT = "北京市朝阳区劲松街道农光东里社区党委书记韩素芬介绍,社区配备网格员24名,有居民两千余户,组建了“邻里互助会”。"
 
