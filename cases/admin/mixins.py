@@ -267,7 +267,8 @@ admin.site.empty_value_display = EMPTY
 
 
 class CaseGuardedAdmin:
-    """For rows that belong to a case: editors may not change or delete facts of a public case."""
+    """For rows that belong to a case: editors may not change or delete facts of a public case, and a
+    change to a row is a change to its case (guarded and given a revision by ``case_fact_changed``)."""
 
     def guarded_case(self, obj):
         return getattr(obj, "case", None)
@@ -284,14 +285,30 @@ class CaseGuardedAdmin:
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._case_editable(request, obj)
 
-    def save_model(self, request, obj, form, change):
-        # Adding a row, or moving one, onto a public case is a change to that case.
-        from cases.services.editing import check_editable
+    def _touched_cases(self, obj) -> list:
+        """The case a row belongs to now and, for a stored row, the one it belonged to before the form."""
+        stored = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
+        return [self.guarded_case(obj), self.guarded_case(stored) if stored is not None else None]
 
-        case = self.guarded_case(obj)
-        if case is not None:
-            check_editable(case=case, user=request.user)
+    def _record_on_cases(self, request, obj, cases, verb: str) -> None:
+        from cases.services.editing import case_fact_changed
+
+        reason = f"{obj._meta.verbose_name} {verb}: {obj}"
+        case_fact_changed(cases=cases, user=request.user, reason=reason)
+
+    def save_model(self, request, obj, form, change):
+        # Adding a row, or moving one, onto or off a public case is a change to that case.
+        self._record_on_cases(request, obj, self._touched_cases(obj), "changed" if change else "added")
         super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        self._record_on_cases(request, obj, [self.guarded_case(obj)], "deleted")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self._record_on_cases(request, obj, [self.guarded_case(obj)], "deleted")
+        super().delete_queryset(request, queryset)
 
 
 def citations_html(cite) -> str:

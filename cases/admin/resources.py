@@ -17,7 +17,7 @@ from import_export import fields, resources, widgets
 
 from cases.admin.search import SearchIndexedResourceMixin
 from cases.models import Case, Indicator, Initiative, Locality, Metric, Organisation, Person, Theme
-from cases.services.editing import CONTENT_FIELDS, RELATION_FIELDS, case_create, case_update, check_editable
+from cases.services.editing import CONTENT_FIELDS, RELATION_FIELDS, case_create, case_fact_changed, case_update
 from cases.services.workflow import StaleCaseError
 
 
@@ -188,11 +188,14 @@ class GuardedResource(SearchIndexedResourceMixin, resources.ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         user = kwargs.get("user")
         if user is not None:
-            for case in self.guarded_cases(instance):
-                try:
-                    check_editable(case=case, user=user)
-                except PermissionDenied as error:
-                    raise ValidationError(str(error)) from None
+            try:
+                case_fact_changed(
+                    cases=self.guarded_cases(instance),
+                    user=user,
+                    reason=f"{instance._meta.verbose_name} imported: {instance}",
+                )
+            except PermissionDenied as error:
+                raise ValidationError(str(error)) from None
             instance._history_user = user
         super().before_save_instance(instance, row, **kwargs)
 

@@ -98,6 +98,23 @@ def check_editable(*, case: Case, user: AbstractBaseUser | AnonymousUser | None)
 
 
 @transaction.atomic
+def case_fact_changed(
+    *, cases: Iterable[Case | None], user: AbstractBaseUser | AnonymousUser | None, reason: str
+) -> None:
+    """A row that belongs to a case (a metric, a piece of evidence, an organisation's role) is added,
+    changed, moved or removed on its own page or by an import, not through the case form.
+
+    Each case it leaves or joins must be editable by ``user`` and gets a revision bump with
+    ``reason`` in its history, so a case form opened before the change is refused as stale rather
+    than saved over it. Call it before the row is written, inside the same transaction.
+    """
+    for pk in sorted({case.pk for case in cases if case is not None}):
+        current = Case.objects.select_for_update().get(pk=pk)
+        check_editable(case=current, user=user)
+        case_save_revision(case=current, user=user, reason=reason)
+
+
+@transaction.atomic
 def case_attach(
     *,
     case: Case,

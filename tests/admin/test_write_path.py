@@ -12,9 +12,10 @@ import tablib
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from cases.models import Candidate, Case, FactType, Status
+from cases.models import Candidate, Case, FactType, Metric, Status
 from cases.services import editing
 from cases.services.review import candidate_accept
+from tests import factories
 from tests.admin.conftest import make_story
 from tests.admin.helpers import changeform_data
 from tests.admin.test_import_export import confirm, export_file, import_preview
@@ -122,3 +123,52 @@ def test_every_path_bumps_the_revision_once_and_records_the_editor(client, edito
     stored = Case.objects.get(pk=case.pk)
     assert stored.revision == revision + 1, said
     assert stored.history.first().history_user == editor
+
+
+def _a_metric_of(case: Case) -> Metric:
+    return Metric.objects.create(indicator=factories.indicator(), value=3, case=case)
+
+
+def test_a_metric_changed_on_its_own_page_makes_an_open_case_form_stale(client, editor):
+    case = make_story().case
+    metric = _a_metric_of(case)
+    case_url = reverse("admin:cases_case_change", args=[case.pk])
+    client.force_login(editor)
+    case_form = changeform_data(client.get(case_url))
+
+    metric_url = reverse("admin:cases_metric_change", args=[metric.pk])
+    metric_form = changeform_data(client.get(metric_url))
+    metric_form["value"] = "4"
+    assert client.post(metric_url, metric_form).status_code == 302
+
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.revision == case.revision + 1
+    metric.refresh_from_db()
+    assert stored.history.first().history_change_reason == f"{Metric._meta.verbose_name} changed: {metric}"
+    case_form["title_zh"] = "没看到指标的改动"
+    assert "Conflict" in client.post(case_url, case_form).content.decode()
+    assert Case.objects.get(pk=case.pk).title_zh != "没看到指标的改动"
+
+
+def test_deleting_a_metric_on_its_own_page_is_a_change_to_its_case(client, editor):
+    case = make_story().case
+    metric = _a_metric_of(case)
+    client.force_login(editor)
+    response = client.post(reverse("admin:cases_metric_delete", args=[metric.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Metric.objects.filter(pk=metric.pk).exists()
+    assert Case.objects.get(pk=case.pk).revision == case.revision + 1
+
+
+def test_an_editor_cannot_move_a_metric_off_a_published_case(client, editor, reviewer):
+    public = make_story(Status.PUBLISHED).case
+    draft = make_story().case
+    metric = _a_metric_of(public)
+    url = reverse("admin:cases_metric_change", args=[metric.pk])
+    client.force_login(reviewer)
+    data = changeform_data(client.get(url))
+    data["case"] = draft.pk
+    client.force_login(editor)
+    assert client.post(url, data).status_code == 403
+    assert Metric.objects.get(pk=metric.pk).case_id == public.pk
+    assert Case.objects.get(pk=public.pk).revision == public.revision
