@@ -33,5 +33,13 @@ def test_spans_are_offsets_in_the_text_and_find_people_and_brand_firms():
     assert "华盛物业" in {t.word for t in ner.entities(TEXT, "ORG")}
 
 
+def test_every_line_is_tagged_also_one_without_a_full_stop():
+    # Headlines, bylines and list items end without 。: they must be read too, or a verb in a
+    # headline (某某产业链上建起党支部) is read into a name.
+    text = "茶叶产业链上建起党支部\n\n本报记者 王 磊\n\n镇党委推动成立合作社。"
+    covered = {i for t in ner.tokens(text) for i in range(t.start, t.end)}
+    assert {i for i, ch in enumerate(text) if ch.strip()} <= covered
+
+
 def test_the_model_is_loaded_once_per_process():
     assert ner.model() is ner.model()

@@ -48,6 +48,11 @@ def test_a_county_media_centre_credit_is_an_outlet_and_its_reporters_people():
     assert "金秀" not in people
 
 
+def test_a_headline_with_a_verb_before_a_body_proposes_no_organisation():
+    text = "茶叶产业链上建起党支部\n\n某某日报记者 王 磊\n\n石固镇党委推动在茶叶合作社中建立党支部5个。"
+    assert not [name for name in facts(text, "organisation") if "建起" in name]
+
+
 def test_a_masthead_with_a_brand_before_it_is_read_in_the_byline():
     text = "网格织密 服务到家\n\n新甘肃·甘肃日报记者 马 军\n\n清晨七点，西路街道网格员已经开始巡查。"
     assert "马军" in facts(text, "person")
