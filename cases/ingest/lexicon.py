@@ -32,6 +32,22 @@ def _surnames() -> tuple[frozenset[str], frozenset[str]]:
 SURNAMES, COMPOUND_SURNAMES = _surnames()
 
 
+def _words(name: str) -> frozenset[str]:
+    lines = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(word for line in lines if not line.startswith("#") for word in line.split())
+
+
+# Given-name words of names without a surname (Tibetan, Mongolian): see the file's header.
+MINORITY_NAME_WORDS = _words("minority_names.txt")
+
+
+def is_minority_name(name: str) -> bool:
+    """One or two given-name words of a name without a surname (乌兰, 尼玛次仁)."""
+    return name in MINORITY_NAME_WORDS or any(
+        name[:k] in MINORITY_NAME_WORDS and name[k:] in MINORITY_NAME_WORDS for k in range(2, len(name) - 1)
+    )
+
+
 @cache
 def organisations() -> dict[str, Any]:
     return _yaml("organisations.yaml")

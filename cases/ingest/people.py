@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from cases.ingest.actors import OrgMention, _get
-from cases.ingest.lexicon import COMPOUND_SURNAMES, SURNAMES, people
+from cases.ingest.lexicon import COMPOUND_SURNAMES, SURNAMES, is_minority_name, people
 from cases.ingest.textview import is_han
 
 _DOTTED = re.compile(r"[\u4e00-\u9fff]{2,6}(?:·[\u4e00-\u9fff]{2,8})+")
@@ -74,15 +74,24 @@ _NAME_STOP = {
 }
 
 
+def _ends_name(text: str, position: int) -> bool:
+    """A name may end here: the text ends, a non-Chinese character or a word that follows names (说)."""
+    if position >= len(text):
+        return True
+    return not is_han(text[position]) or any(text.startswith(word, position) for word in people()["after_name"])
+
+
+def _minority_name(text: str, at: int) -> str | None:
+    """次仁卓玛说, 书记乌兰介绍: a name without a surname, the longest run of given-name words that
+    ends where a following word begins."""
+    for length in range(6, 1, -1):
+        candidate = text[at : at + length]
+        if len(candidate) == length and is_minority_name(candidate) and _ends_name(text, at + length):
+            return candidate
+    return None
+
+
 def _read_name(text: str, at: int) -> str | None:
-    after = people()["after_name"]
-
-    def ends_here(position: int) -> bool:
-        if position >= len(text):
-            return True
-        ch = text[position]
-        return not is_han(ch) or any(text.startswith(word, position) for word in after)
-
     surname_length = 2 if text[at : at + 2] in COMPOUND_SURNAMES else 1
     if surname_length == 1 and text[at : at + 1] not in SURNAMES:
         return None
@@ -92,7 +101,7 @@ def _read_name(text: str, at: int) -> str | None:
             return None
         if candidate in _NAME_STOP:
             return None
-        if ends_here(at + length):
+        if _ends_name(text, at + length):
             return candidate
     return None
 
@@ -156,7 +165,12 @@ def person_mentions(text: str, orgs: list[OrgMention]) -> list[PersonMention]:
         start = end_index - len(title) + 1
         at = end_index + 1
         strong = title not in weak
-        name = _read_name(text, at) or _jieba_name(text, at, strong=strong) or _dotted_name(text, at)
+        name = (
+            _minority_name(text, at)
+            or _read_name(text, at)
+            or _jieba_name(text, at, strong=strong)
+            or _dotted_name(text, at)
+        )
         if name is None or (not strong and _is_word(name)):
             continue
         org = org_by_end.get(start)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from cases.ingest.lexicon import COMPOUND_SURNAMES, SURNAMES
+from cases.ingest.lexicon import COMPOUND_SURNAMES, SURNAMES, is_minority_name
 
 # A paragraph ending in one of these is complete; anything else was broken or cut off.
 SENTENCE_END = tuple('。！？!?…”’"』」）)；;')
@@ -127,7 +127,7 @@ def _looks_like_name(name: str) -> bool:
     if not 2 <= len(name) <= 4 or not all(_han(ch) for ch in name):
         return False
     name = simplified(name)
-    return name[0] in SURNAMES or name[:2] in COMPOUND_SURNAMES
+    return name[0] in SURNAMES or name[:2] in COMPOUND_SURNAMES or is_minority_name(name)
 
 
 def _han(ch: str) -> bool:

@@ -53,6 +53,19 @@ def test_a_headline_with_a_verb_before_a_body_proposes_no_organisation():
     assert not [name for name in facts(text, "organisation") if "建起" in name]
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("议事会开到家门口\n\n本报记者 扎西多吉\n\n八廓街道推行议事会。", "扎西多吉"),
+        ("议事会开到家门口\n\n本报记者 巴 图\n\n东街街道推行议事会。", "巴图"),
+        ("石固镇推行议事会。社区党委书记格桑央金说，今年化解纠纷12起。", "格桑央金"),
+        ("石固镇推行议事会。网格员其其格介绍，驿站服务群众300人次。", "其其格"),
+    ],
+)
+def test_a_name_without_a_surname_is_read_in_a_byline_and_after_a_title(text, name):
+    assert name in facts(text, "person")
+
+
 def test_a_masthead_with_a_brand_before_it_is_read_in_the_byline():
     text = "网格织密 服务到家\n\n新甘肃·甘肃日报记者 马 军\n\n清晨七点，西路街道网格员已经开始巡查。"
     assert "马军" in facts(text, "person")
