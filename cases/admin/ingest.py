@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from cases.admin.ingest_forms import FORMS, CandidateForm
+from cases.admin.ingest_forms import review_form
 from cases.ingest.reading import IngestError
 from cases.models import Candidate, Source
 from cases.services.ingest import source_ingest
@@ -68,11 +68,11 @@ class CandidateAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         # One structured form per fact type (name, kind, parent, title, value, indicator …).
-        kwargs["form"] = FORMS.get(obj.fact_type, CandidateForm) if obj is not None else CandidateForm
+        kwargs["form"] = review_form(obj.fact_type if obj is not None else None)
         return super().get_form(request, obj, change, **kwargs)
 
     def get_fields(self, request, obj=None):
-        form = FORMS.get(obj.fact_type, CandidateForm) if obj is not None else CandidateForm
+        form = review_form(obj.fact_type if obj is not None else None)
         return ["source", "fact_type", "evidence_in_context", "status", *form.base_fields]
 
     def add_view(self, request, form_url="", extra_context=None):

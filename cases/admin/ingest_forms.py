@@ -1,5 +1,8 @@
 """Structured edit forms for candidates, one per fact type, instead of raw JSON.
 
+Which form a fact type's candidates get is said by its entry in ``cases.ingest.facts``
+(``review_form`` resolves it).
+
 Each form reads the candidate's payload into plain fields and writes them back on save; bad
 values are reported on the field they belong to. Accepting the candidate later uses the edited
 payload (``cases.services.review.candidate_accept``).
@@ -13,7 +16,9 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.utils.module_loading import import_string
 
+from cases.ingest.facts import FACT_TYPES
 from cases.ingest.indicators import suggest_indicators
 from cases.models import Candidate, DatePrecision, FactType, Indicator, Level, Locality, OrganisationKind, Qualifier
 from cases.models.facts import PeriodKind
@@ -367,10 +372,7 @@ class DateCandidateForm(CandidateForm):
         return payload
 
 
-FORMS: dict[str, type[CandidateForm]] = {
-    FactType.LOCALITY: LocalityCandidateForm,
-    FactType.ORGANISATION: OrganisationCandidateForm,
-    FactType.PERSON: PersonCandidateForm,
-    FactType.METRIC: MetricCandidateForm,
-    FactType.DATE: DateCandidateForm,
-}
+def review_form(fact_type: str | None) -> type[CandidateForm]:
+    """The form for ``fact_type``'s candidates: the one its ``cases.ingest.facts`` entry names, else the label only."""
+    kind = FACT_TYPES.get(fact_type)
+    return import_string(kind.form) if kind is not None and kind.form else CandidateForm

@@ -1,39 +1,34 @@
-"""Comparing what the extractor proposes for a source with what is curated for it.
+"""Comparing what the extractor proposes for a text with what a curator recorded for it: the gold.
 
-Matching rules (one per fact type):
+One gold format, whichever the gold comes from: per scored fact type, a list of entries as an
+annotation file writes them (``tests/ingest/fixtures/articles/README.md``), each with the
+``label`` a miss is reported by, and a metric with the ``spans`` its quote stands at.
 
-- locality: same statistical code; for a proposed new place (no code), same name (or alias) and
-  same parent code. Curated for a source = places its evidence, organisations, metrics, cases and
-  initiatives name, plus the gazetteer parent of each curated new place (the record states it),
-  without the country.
-- organisation: a proposed name or short form equals the curated name or one of its aliases,
-  after removing quotes and spaces. Curated = organisations with evidence or a credit in the source.
-- person: same name. Curated = people with evidence or a credit in the source.
-- metric: same indicator, value and upper value, and the proposed span overlaps a curated evidence
-  quote of that metric. Curated = metrics with evidence in the source.
+- ``load_gold_articles``: unseen articles and their YAML annotations.
+- ``curated_facts``: what is curated for a source in the database. Localities: places its evidence,
+  organisations, metrics, cases and initiatives name, plus the parent of each curated village or
+  compound under a township or county, without the country. Organisations and people: those with
+  evidence or a credit in the source. Metrics: those with evidence in the source, at its spans.
 
-Precision = proposals matching something curated / proposals; recall = curated facts matched /
-curated facts.
+One matcher, ``score``: each proposal is compared with each gold entry of its type by the type's
+rule (``match`` in ``cases.ingest.facts``; the types without one are not scored). Precision =
+proposals matching something curated / proposals; recall = curated facts matched / curated facts.
 """
 
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 import yaml
 
 from cases.ingest.extract import Fact, extract
-from cases.models import Case, Evidence, Level, Locality, Source, SourceCredit
+from cases.ingest.facts import FACT_TYPES
+from cases.models import Case, Evidence, FactType, Level, Locality, Source, SourceCredit
 
-TYPES = ("locality", "organisation", "person", "metric")
-
-
-def _norm(name: str) -> str:
-    return re.sub(r"[“”\"‘’\s]", "", name)
+# The scored fact types, in the table's order.
+TYPES = tuple(fact_type for fact_type, kind in FACT_TYPES.items() if kind.match is not None)
 
 
 @dataclass
@@ -62,7 +57,8 @@ class Score:
         self.extras += other.extras
 
 
-def curated_facts(source: Source) -> dict[str, list]:
+def curated_facts(source: Source) -> dict[str, list[dict]]:
+    """The gold for ``source``: what is curated for it in the database, in the one gold format."""
     evidence = Evidence.objects.filter(source=source).select_related(
         "locality__parent", "organisation__locality", "person", "metric__locality", "initiative"
     )
@@ -102,62 +98,60 @@ def curated_facts(source: Source) -> dict[str, list]:
         if item.metric_id:
             evidence_spans.setdefault(item.metric_id, []).append((item.start, item.end))
     return {
-        "locality": list(localities.values()),
-        "organisation": list(organisations.values()),
-        "person": list(people.values()),
-        "metric": [(m, evidence_spans.get(m.pk, [])) for m in metrics.values()],
+        FactType.LOCALITY: [_locality_gold(locality) for locality in localities.values()],
+        FactType.ORGANISATION: [
+            {"name": o.name, "aliases": list(o.aliases), "label": str(o)} for o in organisations.values()
+        ],
+        FactType.PERSON: [{"name": person.name, "label": str(person)} for person in people.values()],
+        FactType.METRIC: [
+            {
+                "spans": evidence_spans.get(metric.pk, []),
+                "value": metric.value,
+                "value_upper": metric.value_upper,
+                "indicator": metric.indicator.code,
+                "label": str(metric),
+            }
+            for metric in metrics.values()
+        ],
     }
 
 
-def _matches(fact_type: str, fact: Fact, gold) -> bool:
-    p = fact.payload
-    if fact_type == "locality":
-        if p.get("code"):
-            return gold.code == p["code"]
-        names = {gold.name, *gold.aliases.values_list("name", flat=True)}
-        parent_code = gold.parent.code if gold.parent_id else None
-        return p.get("name") in names and (
-            p.get("parent_code") == parent_code or p.get("parent_name") == gold.parent.name
-        )
-    if fact_type == "organisation":
-        proposed = {_norm(n) for n in [p.get("name", ""), *p.get("names", [])]}
-        return bool(proposed & {_norm(n) for n in gold.all_names()})
-    if fact_type == "person":
-        return p.get("name") == gold.name
-    metric, spans = gold
-    if p.get("indicator") != metric.indicator.code or Decimal(p["value"]) != metric.value:
-        return False
-    upper = Decimal(p["value_upper"]) if p.get("value_upper") else None
-    if upper != metric.value_upper:
-        return False
-    return any(a < end and start < b for a, b in spans for start, end in fact.spans)
+def _locality_gold(locality: Locality) -> dict:
+    gold = {"name": locality.name, "aliases": list(locality.aliases.values_list("name", flat=True))}
+    if locality.code:
+        gold["code"] = locality.code
+    if locality.parent_id:
+        gold.update(parent=locality.parent.code, parent_name=locality.parent.name)
+    return {**gold, "label": str(locality)}
+
+
+def score(name: str, facts: list[Fact], gold: dict[str, list[dict]]) -> dict[str, Score]:
+    """Precision and recall per scored fact type of ``facts`` against ``gold``; ``name`` labels the lines."""
+    scores = {}
+    for fact_type in TYPES:
+        match = FACT_TYPES[fact_type].match
+        proposals = [f for f in facts if f.fact_type == fact_type]
+        curated = gold[fact_type]
+        result = Score(proposed=len(proposals), curated=len(curated))
+        matched_gold: set[int] = set()
+        for fact in proposals:
+            hits = [i for i, entry in enumerate(curated) if match(fact, entry)]
+            if hits:
+                result.proposed_matched += 1
+                matched_gold.update(hits)
+            else:
+                result.extras.append(f"{name}: {fact.label}")
+        result.curated_matched = len(matched_gold)
+        result.misses += [f"{name}: {entry['label']}" for i, entry in enumerate(curated) if i not in matched_gold]
+        scores[fact_type] = result
+    return scores
 
 
 def evaluate_source(source: Source, facts: list[Fact] | None = None) -> dict[str, Score]:
+    """Precision and recall per fact type of the extractor on one curated source."""
     if facts is None:
         facts = extract(source.text, publication=source.publication_date)
-    gold = curated_facts(source)
-    scores = {}
-    for fact_type in TYPES:
-        score = Score()
-        proposals = [f for f in facts if f.fact_type == fact_type]
-        curated = gold[fact_type]
-        score.proposed, score.curated = len(proposals), len(curated)
-        matched_gold = set()
-        for fact in proposals:
-            hits = [i for i, g in enumerate(curated) if _matches(fact_type, fact, g)]
-            if hits:
-                score.proposed_matched += 1
-                matched_gold.update(hits)
-            else:
-                score.extras.append(f"{source.headline}: {fact.label}")
-        score.curated_matched = len(matched_gold)
-        for i, g in enumerate(curated):
-            if i not in matched_gold:
-                label = str(g[0]) if fact_type == "metric" else str(g)
-                score.misses.append(f"{source.headline}: {label}")
-        scores[fact_type] = score
-    return scores
+    return score(source.headline, facts, curated_facts(source))
 
 
 def curated_sources():
@@ -193,73 +187,27 @@ def load_gold_articles(directory: Path) -> list[GoldArticle]:
         publication = annotation.get("publication")
         if isinstance(publication, str):
             publication = datetime.date.fromisoformat(publication)
-        gold = {fact_type: annotation.get(fact_type) or [] for fact_type in TYPES}
         source = directory / annotation.get("file", f"{path.stem}.txt")
         text = decode_bytes(source.read_bytes(), name=source.name).text
+        gold = {
+            fact_type: [_annotated(fact_type, entry, text) for entry in annotation.get(fact_type) or []]
+            for fact_type in TYPES
+        }
         articles.append(GoldArticle(path.stem, text, publication, gold))
     return articles
 
 
-def _matches_gold(fact_type: str, fact: Fact, gold: dict, text: str) -> bool:
-    p = fact.payload
-    if fact_type == "locality":
-        if gold.get("code"):
-            return p.get("code") == gold["code"]
-        parent = str(gold.get("parent", ""))
-        if p.get("code"):
-            # A place the annotation wrote as new that the gazetteer codes: the same name, coded
-            # directly under the annotated parent (a new place's code starts with its parent's).
-            return p.get("name") == gold["name"] and parent.isdigit() and p["code"][: len(parent)] == parent
-        parent = str(gold.get("parent", ""))
-        parent_key = p.get("parent_key", "")
-        return p.get("name") == gold["name"] and (
-            parent in (p.get("parent_code"), p.get("parent_name")) or parent_key.endswith("/" + parent)
-        )
-    if fact_type == "organisation":
-        proposed = {_norm(n) for n in [p.get("name", ""), *p.get("names", [])]}
-        return bool(proposed & {_norm(n) for n in [gold["name"], *gold.get("aliases", [])]})
-    if fact_type == "person":
-        return p.get("name") == gold["name"]
-    start = text.find(gold["quote"])
-    end = start + len(gold["quote"])
-    if start < 0 or not any(a < end and start < b for a, b in fact.spans):
-        return False
-    if Decimal(p["value"]) != Decimal(str(gold["value"])):
-        return False
-    upper = gold.get("value_upper")
-    if (Decimal(p["value_upper"]) if p.get("value_upper") else None) != (
-        Decimal(str(upper)) if upper is not None else None
-    ):
-        return False
-    return p.get("indicator") == gold.get("indicator")
-
-
-def _gold_label(fact_type: str, gold: dict) -> str:
-    if fact_type == "metric":
-        return f"{gold['quote']} → {gold.get('indicator') or '(no indicator)'}"
-    return gold.get("name") or gold.get("code", "?")
+def _annotated(fact_type: str, entry: dict, text: str) -> dict:
+    """An annotation's entry in the gold format: with its label, and a metric with its quote's span."""
+    if fact_type == FactType.METRIC:
+        start = text.find(entry["quote"])
+        spans = [(start, start + len(entry["quote"]))] if start >= 0 else []
+        return {**entry, "spans": spans, "label": f"{entry['quote']} → {entry.get('indicator') or '(no indicator)'}"}
+    return {**entry, "label": entry.get("name") or entry.get("code", "?")}
 
 
 def evaluate_article(article: GoldArticle, facts: list[Fact] | None = None) -> dict[str, Score]:
     """Precision and recall per fact type of the extractor on one annotated article."""
     if facts is None:
         facts = extract(article.text, publication=article.publication)
-    scores = {}
-    for fact_type in TYPES:
-        proposals = [f for f in facts if f.fact_type == fact_type]
-        curated = article.gold[fact_type]
-        score = Score(proposed=len(proposals), curated=len(curated))
-        matched_gold: set[int] = set()
-        for fact in proposals:
-            hits = [i for i, g in enumerate(curated) if _matches_gold(fact_type, fact, g, article.text)]
-            if hits:
-                score.proposed_matched += 1
-                matched_gold.update(hits)
-            else:
-                score.extras.append(f"{article.name}: {fact.label}")
-        score.curated_matched = len(matched_gold)
-        score.misses += [
-            f"{article.name}: {_gold_label(fact_type, g)}" for i, g in enumerate(curated) if i not in matched_gold
-        ]
-        scores[fact_type] = score
-    return scores
+    return score(article.name, facts, article.gold)

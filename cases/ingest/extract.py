@@ -1,7 +1,9 @@
 """Proposing candidate facts for a text, each with the exact span it comes from.
 
 ``extract(text)`` returns ``Fact`` objects; nothing is written. Spans are offsets in the text as
-given (the working view that rejoins broken words maps back to them).
+given (the working view that rejoins broken words maps back to them). It reads the text once
+(``Reading``: places and organisations, which several types need) and runs the proposer of each
+fact type in ``cases.ingest.facts.FACT_TYPES``, in the table's order; the proposers are here.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from cases.ingest import splitting
@@ -19,12 +22,10 @@ from cases.ingest.numbers import date_mentions
 from cases.ingest.people import person_mentions
 from cases.ingest.places import Mention, assign_parents, gazetteer_mentions, new_place_mentions, village_mentions
 from cases.ingest.textview import is_han, make_view
-from cases.models import Indicator, Level, Theme
+from cases.models import FactType, Indicator, Level, Theme
 
 # Words LAC sometimes tags as a person although they are titles or common nouns.
 NOT_NAMES = {"书记", "主任", "记者", "通讯员", "老党员", "党员", "群众", "居民", "村民", "网格员"}
-
-LOCALITY, ORGANISATION, PERSON, METRIC, DATE, THEME = "locality", "organisation", "person", "metric", "date", "theme"
 
 
 @dataclass
@@ -45,10 +46,29 @@ class Fact:
         return self.spans[0][1]
 
 
-class _Collector:
-    def __init__(self, view):
-        self.view = view
+class Reading:
+    """One text being read: its working view, the mentions several fact types share, and the facts so far.
+
+    Places and organisations are found once, up front, because other types need them (a body's
+    place, a person's organisation, the place a number describes); each fact type's proposer
+    (``propose_*``, named by its entry in ``cases.ingest.facts``) then adds its facts.
+    """
+
+    def __init__(self, text: str, *, publication: datetime.date | None, themes: list[Theme] | None):
+        self.text = text
+        self.view = make_view(text)
+        self.work = self.view.text
+        self.chrome = splitting.chrome_spans(text)
+        self.publication = publication
+        self.themes = themes
         self.facts: dict[tuple[str, str], Fact] = {}
+        self.gazetteer = get_gazetteer()
+        self.known = gazetteer_mentions(self.work, self.gazetteer)
+        villages = village_mentions(self.work, self.known, self.gazetteer)
+        new = new_place_mentions(self.work, self.known + villages)
+        assign_parents(new, self.known + villages)
+        self.places = sorted(self.known + villages + new, key=lambda m: m.start)
+        self.orgs = organisation_mentions(self.work, self.places)
 
     def add(self, fact_type: str, key: str, label: str, payload: dict, start: int, end: int, confidence=0.8) -> Fact:
         span = self.view.span(start, end)
@@ -59,6 +79,18 @@ class _Collector:
         elif span not in fact.spans:
             fact.spans.append(span)
         return fact
+
+    @cached_property
+    def credits(self) -> list[splitting.Credit]:
+        """The bylines and agencies the page prints, names in simplified characters (none if it cannot be cut)."""
+        try:
+            pieces = splitting.split_page(self.text)
+        except ValueError:
+            return []
+        found = [credit for piece in pieces for credit in piece.credits]
+        for credit in found:
+            credit.name = splitting.simplified(credit.name)
+        return found
 
 
 def _place_key(m: Mention) -> str:
@@ -91,36 +123,46 @@ def _place_payload(m: Mention) -> dict:
 
 
 def extract(text: str, *, publication: datetime.date | None = None, themes: list[Theme] | None = None) -> list[Fact]:
-    """Every candidate fact in ``text``: localities, organisations, people, metrics, dates, themes."""
-    view = make_view(text)
-    work = view.text
-    chrome = splitting.chrome_spans(text)
-    out = _Collector(view)
-    gazetteer = get_gazetteer()
-    known = gazetteer_mentions(work, gazetteer)
-    villages = village_mentions(work, known, gazetteer)
-    new = new_place_mentions(work, known + villages)
-    assign_parents(new, known + villages)
-    places = sorted(known + villages + new, key=lambda m: m.start)
-    orgs = organisation_mentions(work, places)
-    only_qualifying = _only_qualifying(work, known, orgs)  # once: it compares every place with every body
-    for m in places:
+    """Every candidate fact in ``text``, of every type in ``cases.ingest.facts.FACT_TYPES``."""
+    # The table names this module's proposers, so it is read when called, not when imported.
+    from cases.ingest.facts import FACT_TYPES
+
+    reading = Reading(text, publication=publication, themes=themes)
+    for kind in FACT_TYPES.values():
+        kind.propose(reading)
+    chrome = reading.chrome
+    facts = []
+    for fact in reading.facts.values():
+        # Page furniture (breadcrumbs, page labels, 责任编辑 …) proposes nothing.
+        if fact.payload.get("credit_role") != "source":  # a 来源 line is furniture, its outlet is not
+            fact.spans = [s for s in fact.spans if not any(a <= s[0] < b for a, b in chrome)]
+        if fact.spans:
+            facts.append(fact)
+    return sorted(facts, key=lambda f: (f.start, f.fact_type))
+
+
+def propose_localities(reading: Reading) -> None:
+    """Gazetteer places, villages and new places, less those printed only to qualify another."""
+    only_qualifying = _only_qualifying(reading.work, reading.known, reading.orgs)  # once: every place × every body
+    for m in reading.places:
         if m.place is not None and m.place.code in only_qualifying:
             continue
         label = m.place.name if m.place else f"{m.name}（新，上级 {_place_payload(m).get('parent_name', '?')}）"
         if m.candidates:
             label = f"{m.name}（{len(m.candidates)} 处同名，待选）"
         confidence = m.confidence if m.confidence is not None else (0.9 if m.place else 0.7)
-        out.add(LOCALITY, _place_key(m), label, _place_payload(m), m.start, m.end, confidence)
+        reading.add(FactType.LOCALITY, _place_key(m), label, _place_payload(m), m.start, m.end, confidence)
 
-    org_keys: dict[int, str] = {}
-    for org in orgs:
+
+def propose_organisations(reading: Reading) -> None:
+    """Bodies the rules find (short forms merged into one), agencies of the bylines, the 来源 outlet."""
+    for org in reading.orgs:
         key = _org_key(org.names)
         existing = next(
             (
                 f
-                for (t, _), f in out.facts.items()
-                if t == ORGANISATION and (org.name in f.payload["names"] or f.payload["name"] in org.names)
+                for (t, _), f in reading.facts.items()
+                if t == FactType.ORGANISATION and (org.name in f.payload["names"] or f.payload["name"] in org.names)
             ),
             None,
         )
@@ -133,28 +175,35 @@ def extract(text: str, *, publication: datetime.date | None = None, themes: list
             payload["locality_name"] = org.locality.name
         if org.parent is not None:
             payload["parent_name"] = org.parent.name
-        out.add(ORGANISATION, key, org.name, payload, org.start, org.end)
-        org_keys[id(org)] = key
+        reading.add(FactType.ORGANISATION, key, org.name, payload, org.start, org.end)
+    _credits(reading, agencies=True)
+    _source_bodies(reading.text, reading, reading.places)
 
-    persons = person_mentions(work, orgs)
+
+def propose_people(reading: Reading) -> None:
+    """People after their title (with the post), bylines, then the names LAC finds on its own."""
+    persons = person_mentions(reading.work, reading.orgs)
     titled = {p.name for p in persons if p.title}
     for p in persons:
         if p.name not in titled:
             continue
         payload = {"name": p.name, "positions": []}
-        fact = out.add(PERSON, p.name, p.name, payload, p.start, p.end)
+        fact = reading.add(FactType.PERSON, p.name, p.name, payload, p.start, p.end)
         if p.title:
             position = {"title": p.title}
             if p.organisation is not None:
                 position["organisation"] = p.organisation.name
             if position not in fact.payload["positions"]:
                 fact.payload["positions"].append(position)
-    _credits(text, out)
-    _source_bodies(text, out, places)
-    _statistical_people(work, out, chrome, places, gazetteer)
+    _credits(reading, agencies=False)
+    _statistical_people(reading.work, reading, reading.chrome, reading.places, reading.gazetteer)
 
+
+def propose_metrics(reading: Reading) -> None:
+    """Numbers with what they count, the indicator they map to (or suggestions) and the place before them."""
     indicators = list(Indicator.objects.all())
-    for metric in metric_mentions(work):
+    places = reading.places
+    for metric in metric_mentions(reading.work):
         key = f"{metric.indicator}:{metric.value}:{metric.value_upper or ''}"
         if metric.indicator is None:
             key = f"{metric.unit}:{metric.value}:{metric.value_upper or ''}:{metric.counted}"
@@ -176,20 +225,26 @@ def extract(text: str, *, publication: datetime.date | None = None, themes: list
         if near is not None:
             payload["locality_key"] = _place_key(near)
         label = f"{value}{'—' + upper if upper else ''}{metric.unit}{metric.counted} → {metric.indicator or '?'}"
-        out.add(METRIC, key, label, payload, metric.start, metric.end, 0.8 if metric.indicator else 0.5)
+        reading.add(FactType.METRIC, key, label, payload, metric.start, metric.end, 0.8 if metric.indicator else 0.5)
 
-    for date in date_mentions(work, publication):
+
+def propose_dates(reading: Reading) -> None:
+    """Dates and periods as printed, resolved against the publication date where relative (今年)."""
+    for date in date_mentions(reading.work, reading.publication):
         payload = {
             "text": date.text,
             "date": date.date.isoformat() if date.date else None,
             "precision": date.precision,
             "period_kind": date.period_kind,
         }
-        out.add(DATE, date.text, date.text, payload, date.start, date.end, 0.9 if date.date else 0.6)
+        reading.add(FactType.DATE, date.text, date.text, payload, date.start, date.end, 0.9 if date.date else 0.6)
 
-    for theme, start, end, count in _themes(work, themes):
-        out.add(
-            THEME,
+
+def propose_themes(reading: Reading) -> None:
+    """Themes of the vocabulary whose name (or a part of it) the text uses; more hits, more confidence."""
+    for theme, start, end, count in _themes(reading.work, reading.themes):
+        reading.add(
+            FactType.THEME,
             theme.code,
             theme.name_zh,
             {"code": theme.code, "hits": count},
@@ -197,14 +252,6 @@ def extract(text: str, *, publication: datetime.date | None = None, themes: list
             end,
             min(0.9, 0.3 + 0.15 * count),
         )
-    facts = []
-    for fact in out.facts.values():
-        # Page furniture (breadcrumbs, page labels, 责任编辑 …) proposes nothing.
-        if fact.payload.get("credit_role") != "source":  # a 来源 line is furniture, its outlet is not
-            fact.spans = [s for s in fact.spans if not any(a <= s[0] < b for a, b in chrome)]
-        if fact.spans:
-            facts.append(fact)
-    return sorted(facts, key=lambda f: (f.start, f.fact_type))
 
 
 def _suggestions(metric, indicators: list[Indicator]) -> list[str]:
@@ -227,7 +274,7 @@ def _suggestions(metric, indicators: list[Indicator]) -> list[str]:
     return codes[:3]
 
 
-def _statistical_people(work: str, out: _Collector, chrome: list[tuple[int, int]], places, gazetteer) -> None:
+def _statistical_people(work: str, out: Reading, chrome: list[tuple[int, int]], places, gazetteer) -> None:
     """People LAC finds without a title before them (a name in a quote, a spaced name, a byline)."""
     from cases.ingest import ner
     from cases.ingest.splitting import looks_like_person_name
@@ -248,12 +295,12 @@ def _statistical_people(work: str, out: _Collector, chrome: list[tuple[int, int]
         a, b = out.view.span(token.start, token.end)
         if any(x <= a < y for x, y in chrome):
             continue
-        known = [span for (t, _), f in out.facts.items() if t == PERSON for span in f.spans]
+        known = [span for (t, _), f in out.facts.items() if t == FactType.PERSON for span in f.spans]
         if any(x <= a and b <= y and (x, y) != (a, b) for x, y in known):
             continue  # 古丽 inside 古丽米拉·吐尔逊, found whole after its title
-        fact = out.facts.get((PERSON, name))
+        fact = out.facts.get((FactType.PERSON, name))
         if fact is None:
-            out.add(PERSON, name, name, {"name": name, "positions": []}, token.start, token.end, 0.75)
+            out.add(FactType.PERSON, name, name, {"name": name, "positions": []}, token.start, token.end, 0.75)
         elif (a, b) not in fact.spans:
             fact.spans.append((a, b))
 
@@ -292,7 +339,7 @@ def _org_key(names: list[str]) -> str:
     return min(names, key=len)
 
 
-def _source_bodies(text: str, out: _Collector, places: list[Mention]) -> None:
+def _source_bodies(text: str, out: Reading, places: list[Mention]) -> None:
     """来源：某某日报 / 来源：某某镇人民政府: the outlet or office a pasted page names in its furniture."""
     from cases.ingest.lexicon import organisations
 
@@ -311,39 +358,40 @@ def _source_bodies(text: str, out: _Collector, places: list[Mention]) -> None:
             continue
         start = out.view.offsets.index(credit.start)
         payload = {"name": credit.name, "kind": kind, "names": [credit.name], "credit_role": "source"}
-        fact = out.add(ORGANISATION, credit.name, credit.name, payload, start, start + (credit.end - credit.start), 0.8)
+        fact = out.add(
+            FactType.ORGANISATION, credit.name, credit.name, payload, start, start + (credit.end - credit.start), 0.8
+        )
         fact.payload.setdefault("credit_role", "source")  # the rules found it too, in the same furniture
 
 
-def _credits(text: str, out: _Collector) -> None:
-    try:
-        pieces = splitting.split_page(text)
-    except ValueError:
-        return
-    for piece in pieces:
-        for credit in piece.credits:
-            credit.name = splitting.simplified(credit.name)
-            span_start = out.view.offsets.index(credit.start) if credit.start in out.view.offsets else None
-            if span_start is None:
-                continue
-            span_end = span_start + (credit.end - credit.start)
-            if credit.role == "agency":
-                payload = {
-                    "name": credit.name,
-                    "kind": "media",
-                    "names": [credit.name],
-                    "credit_role": "agency",
-                    "as_printed": credit.as_printed,
-                }
-                out.add(ORGANISATION, credit.name, credit.name, payload, span_start, span_end, 0.9)
-            else:
-                payload = {
-                    "name": credit.name,
-                    "positions": [],
-                    "credit_role": credit.role,
-                    "as_printed": credit.as_printed,
-                }
-                out.add(PERSON, credit.name, f"{credit.name}（{credit.role}）", payload, span_start, span_end, 0.9)
+def _credits(reading: Reading, *, agencies: bool) -> None:
+    """The page's agencies (organisations) or its reporters, authors and photographers (people)."""
+    for credit in reading.credits:
+        if (credit.role == "agency") != agencies:
+            continue
+        span_start = reading.view.offsets.index(credit.start) if credit.start in reading.view.offsets else None
+        if span_start is None:
+            continue
+        span_end = span_start + (credit.end - credit.start)
+        if credit.role == "agency":
+            payload = {
+                "name": credit.name,
+                "kind": "media",
+                "names": [credit.name],
+                "credit_role": "agency",
+                "as_printed": credit.as_printed,
+            }
+            reading.add(FactType.ORGANISATION, credit.name, credit.name, payload, span_start, span_end, 0.9)
+        else:
+            payload = {
+                "name": credit.name,
+                "positions": [],
+                "credit_role": credit.role,
+                "as_printed": credit.as_printed,
+            }
+            reading.add(
+                FactType.PERSON, credit.name, f"{credit.name}（{credit.role}）", payload, span_start, span_end, 0.9
+            )
 
 
 def _themes(text: str, themes: list[Theme] | None):

@@ -1,7 +1,8 @@
 """Reviewing the candidates the extractor proposed, and the draft case they are attached to.
 
 ``candidate_accept`` turns one candidate into real records (merging with existing localities,
-organisations and people by code, name and alias) plus an evidence quote; ``candidate_reject``
+organisations and people by code, name and alias) plus an evidence quote, through the acceptor its
+fact type's entry in ``cases.ingest.facts`` names (the ``accept_*`` functions here); ``candidate_reject``
 records the editor's no; ``case_start_draft`` opens a draft case that accepted facts are attached
 to. Everything that reaches a case goes through ``editing.case_attach`` / ``case_create``, which
 refuse a case the user may no longer change. Receiving the page is ``cases.services.ingest``'s.
@@ -16,7 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from cases.ingest.facts import FACT_TYPES, fact_kind
 from cases.models import (
     Candidate,
     CandidateStatus,
@@ -37,6 +40,16 @@ from cases.models import (
 )
 from cases.services.drafts import dateline_end, draft_public_id, event_period, lead_span
 from cases.services.editing import case_attach, case_create, check_editable
+
+
+@dataclass
+class Acceptance:
+    """What accepting one candidate made: the candidate's links to its records (``locality=…``), what
+    reaches the case (``case_attach`` keywords), and whether the case's period follows its dates."""
+
+    links: dict = field(default_factory=dict)
+    attach: dict = field(default_factory=dict)
+    period: bool = False
 
 
 def _evidence(candidate: Candidate, **subject) -> Evidence:
@@ -71,13 +84,20 @@ def _locality_from_key(key: str | None, source: Source) -> Locality | None:
     return Locality.objects.filter(parent=parent).filter(Q(name=name) | Q(aliases__name=name)).first()
 
 
-def _accept_locality(candidate: Candidate) -> dict:
+def accept_locality(candidate: Candidate, case: Case | None) -> Acceptance:
+    locality = _locality_of(candidate)
+    _evidence(candidate, locality=locality)
+    return Acceptance(links={"locality": locality}, attach={"localities": [locality]})
+
+
+def _locality_of(candidate: Candidate) -> Locality:
+    """The place a candidate names: its code's, one already under the parent, or a new one there."""
     payload = candidate.payload
     if payload.get("code"):
         locality = Locality.objects.filter(code=payload["code"]).first()
         if locality is None:
             raise ValidationError({"payload": f"no locality with code {payload['code']}"})
-        return {"locality": locality}
+        return locality
     name = (payload.get("name") or "").strip()
     if not name:
         raise ValidationError({"payload": "a new locality needs a name"})
@@ -100,12 +120,12 @@ def _accept_locality(candidate: Candidate) -> dict:
         # Another spelling of the same place: 长城社区 for 长城社区居民委员会.
         existing = Locality.objects.filter(parent=parent, name__startswith=name).first()
     if existing is not None:
-        return {"locality": existing}
+        return existing
     level = payload.get("level") or Level.COMMUNITY
     locality = Locality(name=name, level=level, parent=parent)
     locality.full_clean()
     locality.save()
-    return {"locality": locality}
+    return locality
 
 
 def _match_organisation(names: list[str]) -> Organisation | None:
@@ -121,7 +141,14 @@ def _match_organisation(names: list[str]) -> Organisation | None:
     return None
 
 
-def _accept_organisation(candidate: Candidate) -> dict:
+def accept_organisation(candidate: Candidate, case: Case | None) -> Acceptance:
+    organisation = _organisation_of(candidate)
+    _evidence(candidate, organisation=organisation)
+    return Acceptance(links={"organisation": organisation}, attach={"organisations": [organisation]})
+
+
+def _organisation_of(candidate: Candidate) -> Organisation:
+    """The body a candidate names (an existing one by name or alias, else a new one); an agency's credit."""
     payload = candidate.payload
     names = [n for n in [payload.get("name"), *payload.get("names", [])] if n]
     if not names:
@@ -146,10 +173,18 @@ def _accept_organisation(candidate: Candidate) -> dict:
             organisation=organisation,
             defaults={"as_printed": payload.get("as_printed", organisation.name)[:100]},
         )
-    return {"organisation": organisation}
+    return organisation
 
 
-def _accept_person(candidate: Candidate) -> dict:
+def accept_person(candidate: Candidate, case: Case | None) -> Acceptance:
+    person = _person_of(candidate)
+    _evidence(candidate, person=person)
+    # A byline is a credit of the source (made by ``_person_of``), not a person of the case.
+    return Acceptance(links={"person": person}, attach={} if _is_byline(candidate) else {"people": [person]})
+
+
+def _person_of(candidate: Candidate) -> Person:
+    """The person a candidate names (the one of that name, if only one), with posts and byline credit."""
     payload = candidate.payload
     name = (payload.get("name") or "").strip()
     if not name:
@@ -170,10 +205,30 @@ def _accept_person(candidate: Candidate) -> dict:
             person=person,
             defaults={"as_printed": payload.get("as_printed", name)[:100]},
         )
-    return {"person": person}
+    return person
 
 
-def _accept_metric(candidate: Candidate, case: Case | None) -> dict:
+def accept_metric(candidate: Candidate, case: Case | None) -> Acceptance:
+    # The metric belongs to the case (or its place) itself: nothing more to attach.
+    metric = _metric_of(candidate, case)
+    _evidence(candidate, metric=metric)
+    return Acceptance(links={"metric": metric})
+
+
+def accept_theme(candidate: Candidate, case: Case | None) -> Acceptance:
+    theme = Theme.objects.filter(code=candidate.payload.get("code")).first()
+    if theme is None:
+        raise ValidationError({"payload": f"unknown theme {candidate.payload.get('code')!r}"})
+    return Acceptance(links={"theme": theme}, attach={"themes": [theme]})
+
+
+def accept_date(candidate: Candidate, case: Case | None) -> Acceptance:
+    # Nothing to create: the case's period is recomputed from its accepted dates.
+    return Acceptance(period=True)
+
+
+def _metric_of(candidate: Candidate, case: Case | None) -> Metric:
+    """A new metric of the case or of the place the candidate names; it needs its indicator."""
     payload = candidate.payload
     code = payload.get("indicator")
     indicator = Indicator.objects.filter(code=code).first() if code else None
@@ -196,7 +251,7 @@ def _accept_metric(candidate: Candidate, case: Case | None) -> dict:
     )
     metric.full_clean()
     metric.save()
-    return {"metric": metric}
+    return metric
 
 
 def source_draft_case(source: Source) -> Case | None:
@@ -244,35 +299,12 @@ def candidate_accept(
     case = case or candidate.case or source_draft_case(candidate.source)
     if case is not None:
         check_editable(case=case, user=user)
-    kind = candidate.fact_type
-    attach: dict = {}
-    if kind == FactType.LOCALITY:
-        links = _accept_locality(candidate)
-        _evidence(candidate, locality=links["locality"])
-        attach["localities"] = [links["locality"]]
-    elif kind == FactType.ORGANISATION:
-        links = _accept_organisation(candidate)
-        _evidence(candidate, organisation=links["organisation"])
-        attach["organisations"] = [links["organisation"]]
-    elif kind == FactType.PERSON:
-        links = _accept_person(candidate)
-        _evidence(candidate, person=links["person"])
-        if not _is_byline(candidate):
-            attach["people"] = [links["person"]]
-    elif kind == FactType.METRIC:
-        links = _accept_metric(candidate, case)
-        _evidence(candidate, metric=links["metric"])
-    elif kind == FactType.THEME:
-        theme = Theme.objects.filter(code=candidate.payload.get("code")).first()
-        if theme is None:
-            raise ValidationError({"payload": f"unknown theme {candidate.payload.get('code')!r}"})
-        links = {"theme": theme}
-        attach["themes"] = [theme]
-    elif kind == FactType.DATE:
-        links = {}
-    else:
-        raise ValidationError(f"unknown fact type {kind!r}")
-    for name, value in links.items():
+    try:
+        kind = fact_kind(candidate.fact_type)
+    except KeyError as error:
+        raise ValidationError(error.args[0]) from None
+    accepted: Acceptance = import_string(kind.accept)(candidate, case)
+    for name, value in accepted.links.items():
         setattr(candidate, name, value)
     candidate.case = case
     candidate.status = CandidateStatus.ACCEPTED
@@ -280,14 +312,15 @@ def candidate_accept(
     candidate.reviewed_at = timezone.now()
     candidate.save()
     if case is not None:
-        fields = _case_period(candidate.source) if kind == FactType.DATE else None
-        case_attach(case=case, user=user, fields=fields, **attach)
+        # After the save: the period is read from the accepted date candidates, this one included.
+        fields = _case_period(candidate.source) if accepted.period else None
+        case_attach(case=case, user=user, fields=fields, **accepted.attach)
     return candidate
 
 
 def _acceptance_order(candidates) -> list[Candidate]:
-    """Localities first (later facts find their places), organisations after the parent they name."""
-    order = [FactType.LOCALITY, FactType.ORGANISATION, FactType.PERSON, FactType.METRIC, FactType.DATE, FactType.THEME]
+    """In the fact-type table's order (later facts find their places), organisations after the parent they name."""
+    order = list(FACT_TYPES)
     # An organisation after the parent it names, when both are selected (支部 after its 联盟).
     by_name = {
         name: c

@@ -21,7 +21,8 @@ from cases.ingest.extract import extract
 class Command(BaseCommand):
     help = (
         "Run the extractor on curated sources and compare with what is curated for them: precision and "
-        "recall per fact type (matching rules in cases/ingest/evaluation.py)."
+        "recall per fact type (each type's matching rule in cases/ingest/facts.py, scoring in "
+        "cases/ingest/evaluation.py)."
     )
 
     def add_arguments(self, parser):
