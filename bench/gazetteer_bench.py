@@ -46,7 +46,7 @@ import django
 django.setup()
 kind = {kind!r}
 if kind == "extraction":
-    from cases.ingest.extract import extract
+    from cases.extraction.extract import extract
     facts = extract({article!r})
     found = sorted(f.payload.get("code", "") for f in facts if f.fact_type == "locality")
 else:

@@ -23,9 +23,9 @@ def run(*, cases: int = 0, quick: bool = False, articles: int | None = None) -> 
     """``cases`` is the shared runner's data size (unused here); ``quick`` ingests 20 articles instead of 1,000."""
     from django.db import transaction
 
-    from cases.ingest.extract import extract
-    from cases.ingest.gazetteer import get_gazetteer
-    from cases.ingest.segmenter import posseg
+    from cases.extraction.extract import extract
+    from cases.extraction.gazetteer import get_gazetteer
+    from cases.extraction.segmenter import posseg
     from cases.services.ingest import source_ingest
 
     articles = articles or (20 if quick else int(os.environ.get("INGEST_BENCH_ARTICLES", "1000")))

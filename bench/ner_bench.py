@@ -23,16 +23,16 @@ import os, django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.settings")
 django.setup()
 t1 = time.perf_counter()
-from cases.ingest.segmenter import posseg
+from cases.extraction.segmenter import posseg
 posseg()
 t2 = time.perf_counter()
-from cases.ingest.gazetteer import get_gazetteer
+from cases.extraction.gazetteer import get_gazetteer
 get_gazetteer()
 t3 = time.perf_counter()
-from cases.ingest import ner
+from cases.extraction import ner
 ner.model()
 t4 = time.perf_counter()
-from cases.ingest.extract import extract
+from cases.extraction.extract import extract
 extract("湖南长沙县黄花镇桐木坡村党总支书记易红霞说，村里召开屋场会96场。本报记者 谭 志刚")
 t5 = time.perf_counter()
 print(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t5 - t0)
@@ -40,8 +40,8 @@ print(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t5 - t0)
 
 
 def run(*, cases: int = 0, quick: bool = False) -> None:
-    from cases.ingest import ner
-    from cases.ingest.extract import extract
+    from cases.extraction import ner
+    from cases.extraction.extract import extract
 
     fresh = []
     for _ in range(1 if quick else 3):

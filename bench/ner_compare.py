@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _scores(directory: Path) -> dict:
-    from cases.ingest.evaluation import TYPES, Score, evaluate_article, load_gold_articles
+    from cases.extraction.evaluation import TYPES, Score, evaluate_article, load_gold_articles
 
     totals = {t: Score() for t in TYPES}
     for article in load_gold_articles(directory):
@@ -24,7 +24,7 @@ def _scores(directory: Path) -> dict:
 
 
 def run(*, cases: int = 0, quick: bool = False) -> None:
-    from cases.ingest import ner
+    from cases.extraction import ner
 
     fixtures = ROOT / "tests" / "ingest" / "fixtures"
     print(f"{'set':<10}{'fact type':<14}{'rules P/R':>12}{'rules+LAC P/R':>16}")

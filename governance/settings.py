@@ -152,7 +152,7 @@ with contextlib.suppress(OSError):
 # Project-owned working files (jieba's dictionary cache, generated data).
 VAR_DIR = BASE_DIR / "var"
 JIEBA_CACHE_DIR = Path(env_str("JIEBA_CACHE_DIR", str(VAR_DIR / "jieba")))
-# The level-5 gazetteer automaton, built once per version of the data (cases/ingest/gazetteer.py).
+# The level-5 gazetteer automaton, built once per version of the data (cases/extraction/gazetteer.py).
 GAZETTEER_CACHE_DIR = Path(env_str("GAZETTEER_CACHE_DIR", str(VAR_DIR / "gazetteer")))
 
 # Login protection: lock an account/IP pair after repeated failures.

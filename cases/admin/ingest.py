@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from cases.admin.ingest_forms import review_form
-from cases.ingest.reading import IngestError
+from cases.extraction.reading import IngestError
 from cases.models import Candidate, Source
 from cases.services.ingest import source_ingest
 from cases.services.review import (

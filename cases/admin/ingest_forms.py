@@ -1,6 +1,6 @@
 """Structured edit forms for candidates, one per fact type, instead of raw JSON.
 
-Which form a fact type's candidates get is said by its entry in ``cases.ingest.facts``
+Which form a fact type's candidates get is said by its entry in ``cases.extraction.facts``
 (``review_form`` resolves it).
 
 Each form reads the candidate's payload into plain fields and writes them back on save; bad
@@ -18,8 +18,8 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils.module_loading import import_string
 
-from cases.ingest.facts import FACT_TYPES
-from cases.ingest.indicators import suggest_indicators
+from cases.extraction.facts import FACT_TYPES
+from cases.extraction.indicators import suggest_indicators
 from cases.models import Candidate, DatePrecision, FactType, Indicator, Level, Locality, OrganisationKind, Qualifier
 from cases.models.facts import PeriodKind
 from cases.models.sources import CreditRole
@@ -373,6 +373,7 @@ class DateCandidateForm(CandidateForm):
 
 
 def review_form(fact_type: str | None) -> type[CandidateForm]:
-    """The form for ``fact_type``'s candidates: the one its ``cases.ingest.facts`` entry names, else the label only."""
+    """The form for ``fact_type``'s candidates: the one its ``cases.extraction.facts`` entry names,
+    else the label only."""
     kind = FACT_TYPES.get(fact_type)
     return import_string(kind.form) if kind is not None and kind.form else CandidateForm

@@ -36,7 +36,7 @@ def _stem(name: str) -> str:
 def _pinyin_words(text: str) -> list[str]:
     from pypinyin import lazy_pinyin
 
-    from cases.ingest.segmenter import posseg
+    from cases.extraction.segmenter import posseg
 
     words = []
     for word in posseg().cut(text):

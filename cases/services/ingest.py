@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cases.ingest.extract import Fact, extract
-from cases.ingest.reading import IngestError, check_text, decode_bytes
-from cases.ingest.splitting import split_page
+from cases.extraction.extract import Fact, extract
+from cases.extraction.reading import IngestError, check_text, decode_bytes
+from cases.extraction.splitting import split_page
 from cases.models import (
     Candidate,
     Document,

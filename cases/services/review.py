@@ -2,7 +2,7 @@
 
 ``candidate_accept`` turns one candidate into real records (merging with existing localities,
 organisations and people by code, name and alias) plus an evidence quote, through the acceptor its
-fact type's entry in ``cases.ingest.facts`` names (the ``accept_*`` functions here); ``candidate_reject``
+fact type's entry in ``cases.extraction.facts`` names (the ``accept_*`` functions here); ``candidate_reject``
 records the editor's no; ``case_start_draft`` opens a draft case that accepted facts are attached
 to. Everything that reaches a case goes through ``editing.case_attach`` / ``case_create``, which
 refuse a case the user may no longer change. Receiving the page is ``cases.services.ingest``'s.
@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from cases.ingest.facts import FACT_TYPES, fact_kind
+from cases.extraction.facts import FACT_TYPES, fact_kind
 from cases.models import (
     Candidate,
     CandidateStatus,

@@ -7,9 +7,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases.ingest.evaluation import TYPES, Score, curated_sources, evaluate_source
-from cases.ingest.extract import extract
-from cases.ingest.reading import IngestError
+from cases.extraction.evaluation import TYPES, Score, curated_sources, evaluate_source
+from cases.extraction.extract import extract
+from cases.extraction.reading import IngestError
 from cases.models import (
     Candidate,
     CandidateStatus,

@@ -8,9 +8,9 @@ import pytest
 from django.utils.module_loading import import_string
 
 from cases.admin.ingest_forms import CandidateForm, review_form
-from cases.ingest.evaluation import TYPES, score
-from cases.ingest.extract import Fact
-from cases.ingest.facts import FACT_TYPES, fact_kind
+from cases.extraction.evaluation import TYPES, score
+from cases.extraction.extract import Fact
+from cases.extraction.facts import FACT_TYPES, fact_kind
 from cases.models import FactType
 
 

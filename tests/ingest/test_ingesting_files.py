@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from cases.ingest.reading import MAX_BYTES
+from cases.extraction.reading import MAX_BYTES
 from cases.models import Candidate, Document, Source
 from cases.services.ingest import source_ingest
 

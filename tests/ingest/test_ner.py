@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cases.ingest import ner
+from cases.extraction import ner
 
 TEXT = (
     "本报记者 王 磊 李 明\n\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from cases.ingest.extract import extract
+from cases.extraction.extract import extract
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

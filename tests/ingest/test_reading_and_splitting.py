@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from cases.ingest.reading import MAX_BYTES, IngestError, decode_bytes
-from cases.ingest.splitting import split_page
+from cases.extraction.reading import MAX_BYTES, IngestError, decode_bytes
+from cases.extraction.splitting import split_page
 
 SEED_PAGE = Path(__file__).resolve().parents[2] / "seeds" / "pages" / "000_b02ca641ce48e5ea.txt"
 

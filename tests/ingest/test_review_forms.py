@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from cases.ingest.indicators import suggest_indicators
+from cases.extraction.indicators import suggest_indicators
 from cases.models import Candidate, CandidateStatus, Indicator, Metric
 from cases.services.ingest import source_ingest
 from cases.services.review import candidate_accept

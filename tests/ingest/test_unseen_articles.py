@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cases.ingest.evaluation import TYPES, Score, evaluate_article, load_gold_articles
-from cases.ingest.extract import extract
-from cases.ingest.metrics import metric_mentions
+from cases.extraction.evaluation import TYPES, Score, evaluate_article, load_gold_articles
+from cases.extraction.extract import extract
+from cases.extraction.metrics import metric_mentions
 
 ARTICLES = load_gold_articles(Path(__file__).resolve().parent / "fixtures" / "articles")
 FLOORS = {"locality": 0.7, "organisation": 0.85, "person": 0.95, "metric": 0.9}

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from cases.ingest.extract import extract
-from cases.ingest.metrics import metric_mentions
+from cases.extraction.extract import extract
+from cases.extraction.metrics import metric_mentions
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from cases.ingest.extract import extract
+from cases.extraction.extract import extract
 from cases.services.ingest import source_ingest
 
 pytestmark = pytest.mark.usefixtures("seeded")

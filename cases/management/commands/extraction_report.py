@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.ingest.evaluation import (
+from cases.extraction.evaluation import (
     TYPES,
     Score,
     curated_sources,
@@ -15,14 +15,14 @@ from cases.ingest.evaluation import (
     evaluate_source,
     load_gold_articles,
 )
-from cases.ingest.extract import extract
+from cases.extraction.extract import extract
 
 
 class Command(BaseCommand):
     help = (
         "Run the extractor on curated sources and compare with what is curated for them: precision and "
-        "recall per fact type (each type's matching rule in cases/ingest/facts.py, scoring in "
-        "cases/ingest/evaluation.py)."
+        "recall per fact type (each type's matching rule in cases/extraction/facts.py, scoring in "
+        "cases/extraction/evaluation.py)."
     )
 
     def add_arguments(self, parser):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.ingest.reading import MAX_BYTES, IngestError
+from cases.extraction.reading import MAX_BYTES, IngestError
 from cases.services.ingest import source_ingest
 
 

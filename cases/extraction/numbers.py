@@ -1,4 +1,4 @@
-"""Chinese and Arabic numbers, and dates in a text (metrics are in ``cases.ingest.metrics``)."""
+"""Chinese and Arabic numbers, and dates in a text (metrics are in ``cases.extraction.metrics``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cases.ingest.lexicon import dates
+from cases.extraction.lexicon import dates
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from cases.ingest.lexicon import COMPOUND_SURNAMES, SURNAMES, is_minority_name
+from cases.extraction.lexicon import COMPOUND_SURNAMES, SURNAMES, is_minority_name
 
 # A paragraph ending in one of these is complete; anything else was broken or cut off.
 SENTENCE_END = tuple('。！？!?…”’"』」）)；;')
@@ -136,7 +136,7 @@ def _han(ch: str) -> bool:
 
 def simplified(text: str) -> str:
     """Traditional characters read as simplified (楊麗 → 杨丽), same length."""
-    from cases.ingest.textview import _converter
+    from cases.extraction.textview import _converter
 
     converted = _converter().convert(text)
     return converted if len(converted) == len(text) else text

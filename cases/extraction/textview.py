@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from cases.ingest.splitting import SENTENCE_END
+from cases.extraction.splitting import SENTENCE_END
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 _BREAK = re.compile(r"[ \t\u3000]*\n[ \t\u3000\n]*")

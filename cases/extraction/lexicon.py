@@ -1,4 +1,4 @@
-"""The generic dictionaries under ``cases/ingest/data/``, loaded once per process."""
+"""The generic dictionaries under ``cases/extraction/data/``, loaded once per process."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ annotation file writes them (``tests/ingest/fixtures/articles/README.md``), each
   evidence or a credit in the source. Metrics: those with evidence in the source, at its spans.
 
 One matcher, ``score``: each proposal is compared with each gold entry of its type by the type's
-rule (``match`` in ``cases.ingest.facts``; the types without one are not scored). Precision =
+rule (``match`` in ``cases.extraction.facts``; the types without one are not scored). Precision =
 proposals matching something curated / proposals; recall = curated facts matched / curated facts.
 """
 
@@ -23,8 +23,8 @@ from pathlib import Path
 
 import yaml
 
-from cases.ingest.extract import Fact, extract
-from cases.ingest.facts import FACT_TYPES
+from cases.extraction.extract import Fact, extract
+from cases.extraction.facts import FACT_TYPES
 from cases.models import Case, Evidence, FactType, Level, Locality, Source, SourceCredit
 
 # The scored fact types, in the table's order.
@@ -176,10 +176,10 @@ def load_gold_articles(directory: Path) -> list[GoldArticle]:
     """Every ``NN_slug.yaml`` annotation in ``directory`` with its article, in name order.
 
     The article is ``NN_slug.txt`` or the ``file:`` the annotation names (an HTML page, a Big5 or
-    UTF-16 file); it is read as an upload is (``cases.ingest.reading.decode_bytes``), so the gold
+    UTF-16 file); it is read as an upload is (``cases.extraction.reading.decode_bytes``), so the gold
     quotes refer to the text the extractor sees.
     """
-    from cases.ingest.reading import decode_bytes
+    from cases.extraction.reading import decode_bytes
 
     articles = []
     for path in sorted(directory.glob("*.yaml")):

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cases.ingest.actors import OrgMention, _get
-from cases.ingest.lexicon import COMPOUND_SURNAMES, SURNAMES, is_minority_name, people
-from cases.ingest.textview import is_han
+from cases.extraction.actors import OrgMention, _get
+from cases.extraction.lexicon import COMPOUND_SURNAMES, SURNAMES, is_minority_name, people
+from cases.extraction.textview import is_han
 
 _DOTTED = re.compile(r"[\u4e00-\u9fff]{2,6}(?:·[\u4e00-\u9fff]{2,8})+")
 # jieba's tags for ordinary words that a weak title is often followed by.
@@ -108,7 +108,7 @@ def _read_name(text: str, at: int) -> str | None:
 
 def _jieba_name(text: str, at: int, *, strong: bool) -> str | None:
     """A name jieba recognises (韩素芬翻开…), when the following word is not in the after-name list."""
-    from cases.ingest.segmenter import posseg
+    from cases.extraction.segmenter import posseg
 
     if text[at : at + 1] not in SURNAMES:
         return None
@@ -144,7 +144,7 @@ def _dotted_name(text: str, at: int) -> str | None:
 
 
 def _is_word(name: str) -> bool:
-    from cases.ingest.segmenter import posseg
+    from cases.extraction.segmenter import posseg
 
     words = list(posseg().cut(name))
     return len(words) == 1 and words[0].flag in _WORD_FLAGS

@@ -1,4 +1,4 @@
-"""Organisations in a text, by suffix (people are in ``cases.ingest.people``).
+"""Organisations in a text, by suffix (people are in ``cases.extraction.people``).
 
 An organisation name is read backwards from a suffix in ``data/organisations.yaml`` to a
 boundary (punctuation, a verb or preposition from the boundary list), stepping over place names
@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
-from cases.ingest.lexicon import central_bodies, organisations
-from cases.ingest.places import Mention
-from cases.ingest.textview import is_han
+from cases.extraction.lexicon import central_bodies, organisations
+from cases.extraction.places import Mention
+from cases.extraction.textview import is_han
 from cases.models import Level
 
 PARTY_KINDS = {"party_committee", "party_working_committee", "party_general_branch", "party_branch"}
@@ -121,7 +121,7 @@ def _after_last_verb(text: str, start: int, suffix_start: int) -> int:
     (书记进入物业公司 → 物业公司, 涵盖某某集团 → 某某集团)."""
     import bisect
 
-    from cases.ingest import ner
+    from cases.extraction import ner
 
     if suffix_start - start < 2:
         return start
@@ -157,7 +157,7 @@ _NAME_VERBS = {
 
 def _statistical_place(text: str, before: int, level_word: str) -> str | None:
     """The last place LAC tags before ``before`` whose name ends in ``level_word`` (秀竹社区 for 社区)."""
-    from cases.ingest import ner
+    from cases.extraction import ner
 
     if level_word not in ("社区", "村", "小区"):
         return None
@@ -180,7 +180,7 @@ def _line_of(text: str, position: int) -> tuple[int, str]:
 
 
 def _starts_with_verb(stem: str) -> bool:
-    from cases.ingest.segmenter import posseg
+    from cases.extraction.segmenter import posseg
 
     words = list(posseg().cut(stem))
     # Time and direction words (以前, 目前) and adverbial adjectives (明确) start no name either.
@@ -213,7 +213,7 @@ def _specific_core(stem: str) -> str:
 def _over_conjunction(text: str, start: int, suffix_start: int, place_by_end: dict[int, Mention]) -> int:
     """安居和泰物业公司: when 和 is read into a word (和泰) or only generic words follow it, the 和
     belongs to the name, with the word before it (unless that word is itself generic: 业委会和物业公司)."""
-    from cases.ingest.segmenter import posseg
+    from cases.extraction.segmenter import posseg
 
     stem = text[start:suffix_start]
     if _specific_core(stem):
@@ -234,7 +234,7 @@ def _over_conjunction(text: str, start: int, suffix_start: int, place_by_end: di
 
 def _word_before(text: str, position: int, place_by_end: dict[int, Mention]) -> int:
     """Start of the word ending at ``position`` (with a place printed right before it)."""
-    from cases.ingest.segmenter import posseg
+    from cases.extraction.segmenter import posseg
 
     window = text[max(0, position - 8) : position]
     words = list(posseg().cut(window))
@@ -251,7 +251,7 @@ def _level_word(stem: str, level_words: dict[str, str]) -> tuple[int, str]:
     """
     if stem in level_words:
         return 0, stem
-    from cases.ingest.segmenter import posseg
+    from cases.extraction.segmenter import posseg
 
     if not all(is_han(ch) for ch in stem):
         return 0, ""
@@ -416,7 +416,7 @@ def _statistical_organisations(text: str, places: list[Mention], found: list[Org
     """Organisations LAC finds that the suffix rules do not: brand names of firms (某某水泥, 某某物业),
     bodies with a suffix the rules have no place before. A span the rules already cover, a bare
     place, a generic body (网格党支部, 大党委) and a name without a recognisable ending are dropped."""
-    from cases.ingest import ner
+    from cases.extraction import ner
 
     kinds = sorted(((item["suffix"], item["kind"]) for item in organisations()["suffixes"]), key=lambda x: -len(x[0]))
     weak = set(organisations()["weak_suffixes"])

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cases.ingest.extract import (
+from cases.extraction.extract import (
     Fact,
     Reading,
     propose_dates,

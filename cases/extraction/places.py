@@ -19,10 +19,10 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from cases.ingest.gazetteer import ADMIN_SUFFIXES, Entry, Gazetteer, Place, is_full_village_name
-from cases.ingest.lexicon import organisations
-from cases.ingest.segmenter import looks_like_name
-from cases.ingest.textview import is_han
+from cases.extraction.gazetteer import ADMIN_SUFFIXES, Entry, Gazetteer, Place, is_full_village_name
+from cases.extraction.lexicon import organisations
+from cases.extraction.segmenter import looks_like_name
+from cases.extraction.textview import is_han
 from cases.models import Level
 
 # Suffixes of places below the township, with the level they name.
@@ -91,7 +91,7 @@ class Mention:
 
     @property
     def rank(self) -> int:
-        from cases.ingest.gazetteer import LEVEL_RANK
+        from cases.extraction.gazetteer import LEVEL_RANK
 
         return LEVEL_RANK[self.level]
 
@@ -233,7 +233,7 @@ _SUPPORT = ((9, Level.TOWNSHIP), (6, Level.COUNTY), (4, Level.PREFECTURE))
 
 
 def _is_ordinary_word(word: str) -> bool:
-    from cases.ingest.segmenter import posseg
+    from cases.extraction.segmenter import posseg
 
     posseg()  # initialises jieba's default dictionary
     import jieba

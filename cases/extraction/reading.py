@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from cases.ingest.lexicon import DATA_DIR
+from cases.extraction.lexicon import DATA_DIR
 
 MAX_BYTES = 5 * 1024 * 1024
 

@@ -3,7 +3,7 @@
 ``extract(text)`` returns ``Fact`` objects; nothing is written. Spans are offsets in the text as
 given (the working view that rejoins broken words maps back to them). It reads the text once
 (``Reading``: places and organisations, which several types need) and runs the proposer of each
-fact type in ``cases.ingest.facts.FACT_TYPES``, in the table's order; the proposers are here.
+fact type in ``cases.extraction.facts.FACT_TYPES``, in the table's order; the proposers are here.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from cases.ingest import splitting
-from cases.ingest.actors import organisation_mentions
-from cases.ingest.gazetteer import LEVEL_RANK, get_gazetteer
-from cases.ingest.metrics import metric_mentions
-from cases.ingest.numbers import date_mentions
-from cases.ingest.people import person_mentions
-from cases.ingest.places import Mention, assign_parents, gazetteer_mentions, new_place_mentions, village_mentions
-from cases.ingest.textview import is_han, make_view
+from cases.extraction import splitting
+from cases.extraction.actors import organisation_mentions
+from cases.extraction.gazetteer import LEVEL_RANK, get_gazetteer
+from cases.extraction.metrics import metric_mentions
+from cases.extraction.numbers import date_mentions
+from cases.extraction.people import person_mentions
+from cases.extraction.places import Mention, assign_parents, gazetteer_mentions, new_place_mentions, village_mentions
+from cases.extraction.textview import is_han, make_view
 from cases.models import FactType, Indicator, Level, Theme
 
 # Words LAC sometimes tags as a person although they are titles or common nouns.
@@ -51,7 +51,7 @@ class Reading:
 
     Places and organisations are found once, up front, because other types need them (a body's
     place, a person's organisation, the place a number describes); each fact type's proposer
-    (``propose_*``, named by its entry in ``cases.ingest.facts``) then adds its facts.
+    (``propose_*``, named by its entry in ``cases.extraction.facts``) then adds its facts.
     """
 
     def __init__(self, text: str, *, publication: datetime.date | None, themes: list[Theme] | None):
@@ -123,9 +123,9 @@ def _place_payload(m: Mention) -> dict:
 
 
 def extract(text: str, *, publication: datetime.date | None = None, themes: list[Theme] | None = None) -> list[Fact]:
-    """Every candidate fact in ``text``, of every type in ``cases.ingest.facts.FACT_TYPES``."""
+    """Every candidate fact in ``text``, of every type in ``cases.extraction.facts.FACT_TYPES``."""
     # The table names this module's proposers, so it is read when called, not when imported.
-    from cases.ingest.facts import FACT_TYPES
+    from cases.extraction.facts import FACT_TYPES
 
     reading = Reading(text, publication=publication, themes=themes)
     for kind in FACT_TYPES.values():
@@ -255,7 +255,7 @@ def propose_themes(reading: Reading) -> None:
 
 
 def _suggestions(metric, indicators: list[Indicator]) -> list[str]:
-    from cases.ingest.indicators import suggest_indicators
+    from cases.extraction.indicators import suggest_indicators
 
     codes = [metric.indicator] if metric.indicator else []
     for suggestion in suggest_indicators(unit=metric.unit, counted=metric.counted, indicators=indicators):
@@ -276,8 +276,8 @@ def _suggestions(metric, indicators: list[Indicator]) -> list[str]:
 
 def _statistical_people(work: str, out: Reading, chrome: list[tuple[int, int]], places, gazetteer) -> None:
     """People LAC finds without a title before them (a name in a quote, a spaced name, a byline)."""
-    from cases.ingest import ner
-    from cases.ingest.splitting import looks_like_person_name
+    from cases.extraction import ner
+    from cases.extraction.splitting import looks_like_person_name
 
     for token in ner.entities(work, "PER"):
         if any(m.start < token.end and token.start < m.end for m in places):
@@ -341,7 +341,7 @@ def _org_key(names: list[str]) -> str:
 
 def _source_bodies(text: str, out: Reading, places: list[Mention]) -> None:
     """来源：某某日报 / 来源：某某镇人民政府: the outlet or office a pasted page names in its furniture."""
-    from cases.ingest.lexicon import organisations
+    from cases.extraction.lexicon import organisations
 
     kinds = {item["suffix"]: item["kind"] for item in organisations()["suffixes"]}
     place_names = {m.name for m in places} | {m.place.name for m in places if m.place is not None}

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cases.ingest.lexicon import metrics
-from cases.ingest.numbers import CN_NUM, NUM, RANGE_SEP, parse_number
-from cases.ingest.textview import is_han
+from cases.extraction.lexicon import metrics
+from cases.extraction.numbers import CN_NUM, NUM, RANGE_SEP, parse_number
+from cases.extraction.textview import is_han
 
 _MULTIPLIERS = {"万": Decimal(10000), "亿": Decimal(100000000)}
 _BARE = {"十": 10, "百": 100, "千": 1000, "万": 10000}
@@ -62,7 +62,7 @@ _metric_re: re.Pattern | None = None
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
-    from cases.ingest.segmenter import posseg
+    from cases.extraction.segmenter import posseg
 
     return [(w.word, w.flag) for w in posseg().cut(text)] if text else []
 
@@ -192,14 +192,14 @@ _NOUN_UNITS = ("村",)
 
 def _is_verb(phrase: str) -> bool:
     """True when LAC reads ``phrase`` as verbs only (办结, 推动): no noun to count."""
-    from cases.ingest import ner
+    from cases.extraction import ner
 
     tokens = ner.tokens(phrase)
     return bool(tokens) and all(t.tag in ("v", "vd", "ad", "d") for t in tokens)
 
 
 def _starts_with_verb(phrase: str) -> bool:
-    from cases.ingest import ner
+    from cases.extraction import ner
 
     tokens = ner.tokens(phrase)
     return bool(tokens) and tokens[0].tag in ("v", "vd")
