@@ -38,17 +38,22 @@ serve: venv
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	GUNICORN_BIND=$(HOST):$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
+# Test processes (pytest-xdist): one per core by default; each test module stays in one process,
+# so its module-scoped fixtures (the seed data) are built once. TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
+PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile
+
 ## test: the whole suite on SQLite
 test: venv
-	$(VENV)/bin/pytest
+	$(PYTEST)
 
 ## test-fast: the inner loop: no browser or full-data tests, stop at the first failure, last failures first
 test-fast: venv
-	$(VENV)/bin/pytest -m "not browser and not slow" -x --ff
+	$(PYTEST) -m "not browser and not slow" -x --ff
 
 ## test-postgres: the same suite on a throwaway PostgreSQL server
 test-postgres: venv
-	scripts/with-postgres.sh $(VENV)/bin/pytest
+	scripts/with-postgres.sh $(PYTEST)
 
 lint: venv
 	$(VENV)/bin/ruff check .

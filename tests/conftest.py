@@ -4,6 +4,9 @@ Every test runs with the cheap MD5 password hasher (PBKDF2 costs seconds a hash 
 machine) and over plain HTTP (production settings redirect to HTTPS and mark cookies secure;
 the test client speaks HTTP). Both are set here once for the whole run.
 
+The editorial users (``editor``, ``reviewer``, ``superuser``, ``staff``) and ``story``, a small
+draft case with a source and evidence, are here for every folder (helpers in ``tests/editorial.py``).
+
 ``seeded`` loads the seed data set (a fixture gazetteer, vocabularies, curated page) once per
 test module, inside a transaction that is rolled back when the module ends; each test runs in a
 savepoint within it. Modules that use it must not use ``transactional_db``.
@@ -20,12 +23,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.test.utils import override_settings
 
+from cases.services.roles import EDITOR_GROUP, REVIEWER_GROUP
 from seeds.gazetteer_loader import GAZETTEER_CSV, Division, read_divisions
 from seeds.loader import LoadSummary, load_all
 from tests.api.world import World, build_world
+from tests.editorial import Story, make_story, make_user
 
 TEST_SETTINGS = {
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
@@ -81,3 +87,30 @@ def world(django_db_setup, django_db_blocker) -> World:
     with django_db_blocker.unblock(), transaction.atomic():
         yield build_world()
         transaction.set_rollback(True)
+
+
+# The editorial tests' users and story (tests/editorial.py), for admin, services and ingest tests alike.
+@pytest.fixture
+def editor(db) -> User:
+    return make_user("editor", EDITOR_GROUP)
+
+
+@pytest.fixture
+def reviewer(db) -> User:
+    return make_user("reviewer", REVIEWER_GROUP)
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    return make_user("boss", superuser=True)
+
+
+@pytest.fixture
+def staff(db) -> User:
+    """Staff with no group: may log in to the admin and do nothing."""
+    return make_user("staff")
+
+
+@pytest.fixture
+def story(db) -> Story:
+    return make_story()

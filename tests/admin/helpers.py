@@ -26,7 +26,7 @@ from cases.models import (
     SourceCredit,
 )
 from tests import factories
-from tests.admin.conftest import Story, make_story
+from tests.editorial import Story, make_story
 
 
 def _encode(value: Any) -> Any:

@@ -9,7 +9,7 @@ from django.db import connections
 
 from cases.models import Case, Status
 from cases.services.roles import EDITOR_GROUP, REVIEWER_GROUP
-from tests.admin.conftest import make_story, make_user
+from tests.editorial import make_story, make_user
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [

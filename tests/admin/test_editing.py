@@ -112,7 +112,7 @@ def test_an_old_version_can_be_restored_from_history(client, editor, story):
 
 def test_an_editor_cannot_attach_evidence_to_a_public_case_from_the_evidence_page(client, editor, db):
     from cases.models import Status
-    from tests.admin.conftest import make_story
+    from tests.editorial import make_story
 
     public = make_story(Status.PUBLISHED)
     client.force_login(editor)

@@ -11,7 +11,7 @@ from tests.admin.helpers import read_page
 
 def test_a_published_case_history_names_the_reviewer_and_shows_no_deleted_user(client, reviewer):
     from cases.services.workflow import case_transition
-    from tests.admin.conftest import make_story
+    from tests.editorial import make_story
 
     case = make_story().case
     case_transition(case=case, to_status=Status.IN_REVIEW, user=reviewer)

@@ -108,7 +108,7 @@ def test_formula_cells_are_escaped_on_export_and_restored_on_import(client, supe
 
 def test_importing_a_case_cannot_publish_it_or_change_a_public_one(client, editor, db):
     from cases.models import Status
-    from tests.admin.conftest import make_story
+    from tests.editorial import make_story
 
     public = make_story(Status.PUBLISHED).case
     client.force_login(editor)

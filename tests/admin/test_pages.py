@@ -8,8 +8,8 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models import Case, Status
-from tests.admin.conftest import make_story
 from tests.admin.helpers import build_world
+from tests.editorial import make_story
 
 CASES_ADMINS = [
     (model, model_admin) for model, model_admin in admin.site._registry.items() if model._meta.app_label == "cases"
@@ -193,7 +193,7 @@ def test_the_case_page_offers_only_the_moves_the_user_may_make(client, editor, r
 def test_read_only_and_history_pages_show_no_none(client, editor, db):
     import re
 
-    from tests.admin.conftest import make_story
+    from tests.editorial import make_story
 
     story = make_story(Status.PUBLISHED)
     client.force_login(editor)

@@ -122,7 +122,7 @@ def test_changelists_cost_the_same_for_10_and_1000_rows(client, superuser):
 
 @pytest.mark.django_db
 def test_change_pages_cost_the_same_for_2_and_40_inline_rows(client, superuser):
-    from tests.admin.conftest import make_story
+    from tests.editorial import make_story
 
     build_world()
     client.force_login(superuser)

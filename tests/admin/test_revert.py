@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from cases.models import Case, Status
 from cases.services.workflow import case_transition
-from tests.admin.conftest import make_story
 from tests.admin.helpers import changeform_data
+from tests.editorial import make_story
 
 
 def _revert_url(case: Case, version) -> str:

@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
 
-from tests.admin.conftest import make_user
+from tests.editorial import make_user
 from tests.test_settings import manage
 
 

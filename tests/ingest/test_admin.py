@@ -46,7 +46,7 @@ def test_the_review_queue_query_count_does_not_grow_with_candidates(admin_client
 
 def test_an_editor_can_ingest_and_review_without_being_superuser(db, client):
     from cases.services.roles import EDITOR_GROUP
-    from tests.admin.conftest import make_user
+    from tests.editorial import make_user
 
     client.force_login(make_user("ingest-editor", EDITOR_GROUP))
     url = reverse("admin:cases_candidate_ingest")

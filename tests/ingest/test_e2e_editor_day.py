@@ -17,8 +17,8 @@ import pytest
 from cases.models import Candidate, CandidateStatus, Case, Locality, Status
 from cases.services.roles import EDITOR_GROUP, REVIEWER_GROUP
 from seeds.loader import load_all
-from tests.admin.conftest import make_user
 from tests.admin.test_e2e_browser import CHROMIUM, browser, plain_http_live_server  # noqa: F401 (fixtures)
+from tests.editorial import make_user
 
 ARTICLE = (Path(__file__).parent / "fixtures" / "editor_day_article.txt").read_text(encoding="utf-8")
 URL = "http://paper.example.cn/2024-10/13/nw.D110000renmrb_20241013_1-05.htm"

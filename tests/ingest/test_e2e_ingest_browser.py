@@ -12,9 +12,9 @@ from django.urls import reverse
 from cases.models import Candidate, CandidateStatus, Case, Evidence, Locality, Organisation, Source, Status
 from cases.services.roles import EDITOR_GROUP
 from seeds.loader import SEEDS_DIR, load_all
-from tests.admin.conftest import make_user
 from tests.admin.test_e2e_browser import CHROMIUM, browser, plain_http_live_server  # noqa: F401 (fixtures)
 from tests.conftest import FIXTURE_GAZETTEER
+from tests.editorial import make_user
 
 SEED_PAGE = SEEDS_DIR / "pages" / "000_b02ca641ce48e5ea.txt"
 HEADLINE = "改善社区治理 优化社区服务"  # the Chengdu property report, first piece of the page

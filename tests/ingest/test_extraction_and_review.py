@@ -30,7 +30,7 @@ from cases.services.review import (
     case_start_draft,
 )
 from cases.services.roles import EDITOR_GROUP
-from tests.admin.conftest import make_user
+from tests.editorial import make_user
 
 UNSEEN = (
     "浙江省杭州市西湖区西溪街道紫荆社区党委书记李明华介绍,社区有12个小区,"

@@ -16,9 +16,9 @@ from cases.models import Candidate, Case, FactType, Metric, Status
 from cases.services import editing
 from cases.services.review import candidate_accept
 from tests import factories
-from tests.admin.conftest import make_story
 from tests.admin.helpers import changeform_data
 from tests.admin.test_import_export import confirm, export_file, import_preview
+from tests.editorial import make_story
 
 
 def _admin_form(client, user, case: Case, *, title: str, revision: int | None = None) -> str:

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from cases.models import Case, Status
 from cases.services.workflow import StaleCaseError, case_transition
-from tests.admin.conftest import make_story
+from tests.editorial import make_story
 
 
 def test_editor_submits_and_reviewer_publishes_recording_who_and_when(editor, reviewer, story):

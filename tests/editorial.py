@@ -1,14 +1,15 @@
-"""Fixtures for the admin tests: the four kinds of user and a small case with a source and evidence."""
+"""The people and the small story the editorial tests share: the four kinds of user and a case with a
+source and evidence. Their fixtures (``editor``, ``reviewer``, ``superuser``, ``staff``, ``story``)
+are in the root ``conftest.py``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pytest
 from django.contrib.auth.models import Group, User
 
 from cases.models import Case, Evidence, Source, Status
-from cases.services.roles import EDITOR_GROUP, REVIEWER_GROUP, editorial_groups_sync
+from cases.services.roles import editorial_groups_sync
 from tests import factories
 
 
@@ -19,27 +20,6 @@ def make_user(username: str, *groups: str, superuser: bool = False) -> User:
     user = User.objects.create_user(username=username, password="pw-" + username, is_staff=True)
     user.groups.add(*Group.objects.filter(name__in=groups))
     return user
-
-
-@pytest.fixture
-def editor(db) -> User:
-    return make_user("editor", EDITOR_GROUP)
-
-
-@pytest.fixture
-def reviewer(db) -> User:
-    return make_user("reviewer", REVIEWER_GROUP)
-
-
-@pytest.fixture
-def superuser(db) -> User:
-    return make_user("boss", superuser=True)
-
-
-@pytest.fixture
-def staff(db) -> User:
-    """Staff with no group: may log in to the admin and do nothing."""
-    return make_user("staff")
 
 
 @dataclass
@@ -63,8 +43,3 @@ def make_story(status: str = Status.DRAFT, *, with_evidence: bool = True) -> Sto
             source=source, quote="红色物业联盟", start=start, end=start + 6, case=case, claim="联盟"
         )
     return Story(case=case, source=source, evidence=evidence)
-
-
-@pytest.fixture
-def story(db) -> Story:
-    return make_story()

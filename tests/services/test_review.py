@@ -14,9 +14,11 @@ from cases.services.editing import case_attach
 from cases.services.ingest import source_ingest
 from cases.services.review import NoPlaceYet, candidates_accept_each, case_start_draft
 from cases.services.roles import EDITOR_GROUP
-from tests.admin.conftest import make_user
+from tests.editorial import make_user
 
-ARTICLE = (Path(__file__).parent / "fixtures" / "editor_day_article.txt").read_text(encoding="utf-8")
+ARTICLE = (Path(__file__).resolve().parent.parent / "ingest" / "fixtures" / "editor_day_article.txt").read_text(
+    encoding="utf-8"
+)
 HEADLINE = "成都武侯区芳华社区：物业服务联盟让老旧小区有人管"
 
 
