@@ -9,7 +9,7 @@ To add a filter backend (e.g. full-text ``?q=``) to every resource, add it to
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import Any
 
@@ -22,9 +22,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases.api import detail, filters, serializers
+from cases.api import detail, exports, filters, serializers
 from cases.api.parameters import allowed_parameters, check_format, check_parameters, is_staff, visible_cases
-from cases.api.renderers import CSVRenderer, csv_columns, csv_lines
+from cases.api.renderers import CSVRenderer, csv_columns, csv_table, in_columns
 from cases.api.search import SearchFilterBackend, SearchHighlightsMixin
 from cases.api.writes import CaseWriteMixin, CaseWriteSerializer, TransitionSerializer
 from cases.models import (
@@ -112,12 +112,19 @@ class PublicViewSet(SearchHighlightsMixin, viewsets.ReadOnlyModelViewSet):
             self.prepare_rows(chunk)
             yield chunk
 
-    def stream_csv(self, queryset: QuerySet) -> StreamingHttpResponse:
-        """Every matching row, streamed in chunks: memory stays flat however many rows match."""
+    def csv_rows(self, queryset: QuerySet) -> Iterator[Sequence]:
+        """The export's rows as values in column order; by default through the list serializer."""
         serializer = self.get_serializer()
         columns = csv_columns(serializer)
-        rows = (serializer.to_representation(obj) for chunk in self.chunks(queryset) for obj in chunk)
-        response = StreamingHttpResponse(csv_lines(columns, rows), content_type="text/csv; charset=utf-8")
+        for chunk in self.chunks(queryset):
+            for obj in chunk:
+                yield in_columns(columns, serializer.to_representation(obj))
+
+    def stream_csv(self, queryset: QuerySet) -> StreamingHttpResponse:
+        """Every matching row, streamed in chunks: memory stays flat however many rows match."""
+        columns = csv_columns(self.get_serializer())
+        rows = self.csv_rows(queryset)
+        response = StreamingHttpResponse(csv_table(columns, rows), content_type="text/csv; charset=utf-8")
         name = self.basename.replace("-", "_")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
@@ -282,6 +289,10 @@ class MetricViewSet(PublicViewSet):
 
     def get_queryset(self) -> QuerySet:
         return metrics_queryset(public_only=True)
+
+    def csv_rows(self, queryset: QuerySet) -> Iterator[Sequence]:
+        # Column values straight from the database (cases/api/exports.py): a tenth of the cost.
+        return exports.metric_rows(queryset)
 
 
 class SourceViewSet(PublicViewSet):

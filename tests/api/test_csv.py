@@ -84,6 +84,10 @@ def odd_metrics(world):
     text, several quotes from sources that sort differently by outlet than by id, a draft's source."""
     places, cases = world.places, world.cases
     indicator = world.indicators["compounds"]
+    dated = factories.source(
+        outlet="人民日报", publication_date=datetime.date(2021, 5, 4), publication_precision=DatePrecision.DAY
+    )
+    cases["chengdu"].sources.add(dated)
     first_by_outlet = factories.source(outlet="Aa日报", headline="-减负", publication_text="今年2月")
     cases["chengdu"].sources.add(first_by_outlet)
     reporter = factories.person(name="测试记者")
@@ -91,10 +95,6 @@ def odd_metrics(world):
         SourceCredit.objects.create(
             source=first_by_outlet, role="reporter", person=reporter, as_printed=printed, order=order
         )
-    dated = factories.source(
-        outlet="人民日报", publication_date=datetime.date(2021, 5, 4), publication_precision=DatePrecision.DAY
-    )
-    cases["chengdu"].sources.add(dated)
     draft_source = world.draft.sources.get()
     odd = [
         factories.metric(
