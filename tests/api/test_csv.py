@@ -11,9 +11,9 @@ import pytest
 from django.http import StreamingHttpResponse
 
 from cases.api.filters import MetricFilter
+from cases.api.prefetch import metrics_queryset
 from cases.api.renderers import cell, csv_columns, csv_lines
 from cases.api.serializers import MetricSerializer
-from cases.api.views import metrics_queryset
 from cases.models import DatePrecision, Evidence, Initiative, PeriodKind, Qualifier, SourceCredit
 from tests import factories
 

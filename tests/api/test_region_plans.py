@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from cases.api.filters import CaseFilter, MetricFilter
-from cases.api.views import metrics_queryset
+from cases.api.prefetch import metrics_queryset
 from cases.models import Case, Locality, Metric
 from tests import factories
 
