@@ -60,13 +60,25 @@ def public_evidence(*, public_only: bool, to_attr: str | None = None) -> Prefetc
     return Prefetch("evidence", queryset=queryset, to_attr=to_attr)
 
 
+def _with_rows(metrics: QuerySet, *, public_only: bool) -> QuerySet:
+    return metrics.select_related("indicator", "locality", "case__primary_locality").prefetch_related(
+        public_evidence(public_only=public_only, to_attr="public_evidence")
+    )
+
+
 @built_once
 def metrics_queryset(*, public_only: bool) -> QuerySet:
     """Metrics with what the tidy row needs; anonymous users get only public metrics."""
     base = Metric.objects.public() if public_only else Metric.objects.all()
-    return base.select_related("indicator", "locality", "case__primary_locality").prefetch_related(
-        public_evidence(public_only=public_only, to_attr="public_evidence")
-    )
+    return _with_rows(base, public_only=public_only)
+
+
+@built_once
+def case_metrics(*, public_facts: bool) -> QuerySet:
+    """A case's metrics for its detail. With ``public_facts`` the case is published (see
+    ``CaseViewSet.opens_published_case``), and its public metrics are those of published cases."""
+    base = Metric.objects.of_published_cases() if public_facts else Metric.objects.all()
+    return _with_rows(base, public_only=public_facts)
 
 
 @built_once
@@ -98,7 +110,7 @@ def case_details(*, public_facts: bool) -> tuple[str | Prefetch, ...]:
         "initiatives",
         Prefetch("case_organisations", queryset=Case.organisations.through.objects.select_related("organisation")),
         Prefetch("people", queryset=Person.objects.prefetch_related(public_positions(public_only=public_facts))),
-        Prefetch("metrics", queryset=metrics_queryset(public_only=public_facts)),
+        Prefetch("metrics", queryset=case_metrics(public_facts=public_facts)),
         public_evidence(public_only=public_facts),
         "sources__credits__person",
         "sources__credits__organisation",

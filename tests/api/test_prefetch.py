@@ -6,11 +6,12 @@ import pytest
 from django.db.models import Prefetch
 
 from cases.api import prefetch
-from cases.models.visibility import MetricQuerySet
+from cases.models.visibility import EvidenceQuerySet
 
 BUILDERS = [
     prefetch.public_evidence,
     prefetch.metrics_queryset,
+    prefetch.case_metrics,
     prefetch.public_positions,
     prefetch.published_cases_prefetch,
     prefetch.public_initiatives,
@@ -37,13 +38,16 @@ def querysets(lookups) -> list:
     return found
 
 
-def test_case_details_visibility_querysets_are_built_once_for_many_requests(world, client, cold, monkeypatch):
+def test_case_details_visibility_querysets_are_built_on_the_first_request_only(world, client, cold, monkeypatch):
     built = []
-    original = MetricQuerySet.public
-    monkeypatch.setattr(MetricQuerySet, "public", lambda self: built.append(1) or original(self))
-    for key in ("changcheng", "qingyang", "changcheng"):
+    original = EvidenceQuerySet.public
+    monkeypatch.setattr(EvidenceQuerySet, "public", lambda self: built.append(1) or original(self))
+    assert client.get(f"/api/v1/cases/{world.cases['changcheng'].public_id}/").status_code == 200
+    first = len(built)
+    assert first >= 1
+    for key in ("qingyang", "changcheng"):
         assert client.get(f"/api/v1/cases/{world.cases[key].public_id}/").status_code == 200
-    assert len(built) == 1
+    assert len(built) == first
 
 
 def test_each_call_hands_out_querysets_of_its_own_down_to_nested_prefetches(cold):
