@@ -49,6 +49,8 @@ def configure(cases: int) -> str:
     os.environ["SECURE_SSL_REDIRECT"] = "0"
     os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
     os.environ["API_ANON_THROTTLE_RATE"] = "none"
+    # The exports' own rate (10/hour by default) would refuse the CSV rows after ten requests.
+    os.environ["API_ANON_EXPORT_RATE"] = "none"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.settings")
     import django
 

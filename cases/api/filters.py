@@ -15,6 +15,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 import django_filters as filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -376,9 +377,26 @@ class StoredValueFilter(filters.NumberFilter):
 
 
 def metric_in_region(qs: QuerySet, place: Locality) -> QuerySet:
-    return qs.filter(
-        path_within("locality__", place) | Q(locality__isnull=True) & path_within("case__primary_locality__", place)
+    """Metrics placed at or beneath ``place``, or with no place of their own and a case placed there.
+
+    One id set, the ``UNION`` of both ways, each found through its own index (metrics by locality;
+    cases by primary locality, then their metrics by case). As ``locality IN (…) OR (locality IS
+    NULL AND case.primary_locality IN (…))`` over the join to cases, both engines read every metric
+    whatever the region (SQLite at 100k cases: all 200k rows and most of the file, for 10k).
+    """
+    within = Locality.objects.within(place).values("pk")
+    placed = Metric.objects.filter(locality__in=within).order_by().values("pk")
+    cases = Case.objects.filter(primary_locality__in=within).order_by().values("pk")
+    # "No place of its own" as COALESCE(locality, 0) = 0, which no index serves: as ``IS NULL``
+    # SQLite (no null statistics) reads this branch from the locality index, i.e. every metric
+    # without a place (70% of them), instead of the region's cases' metrics by case.
+    through_case = (
+        Metric.objects.alias(own_place=Coalesce("locality_id", 0))
+        .filter(own_place=0, case__in=cases)
+        .order_by()
+        .values("pk")
     )
+    return qs.filter(pk__in=placed.union(through_case))
 
 
 class MetricFilter(PeriodFilterMixin, filters.FilterSet):

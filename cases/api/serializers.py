@@ -6,6 +6,7 @@ the end (see docs/api.md, "Stability").
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import quote
 
 from rest_framework import serializers
@@ -206,13 +207,17 @@ class SourceSerializer(serializers.ModelSerializer):
         return source_citation(obj, "apa")
 
 
+def source_line(outlet: str, headline: str, byline: str, date: datetime.date | None, date_text: str) -> str:
+    """A metric's short citation: outlet, 《headline》, byline, date (as printed, else n.d.)."""
+    date_part = date.isoformat() if date else date_text or "n.d."
+    return ", ".join(part for part in (outlet, f"《{headline}》", byline, date_part) if part)
+
+
 def _citation(source: Source | None) -> str:
     if source is None:
         return ""
-    date = source.publication_date.isoformat() if source.publication_date else source.publication_text or "n.d."
     byline = " ".join(credit.as_printed for credit in source.credits.all())
-    parts = [source.outlet, f"《{source.headline}》", byline, date]
-    return ", ".join(part for part in parts if part)
+    return source_line(source.outlet, source.headline, byline, source.publication_date, source.publication_text)
 
 
 class MetricSerializer(serializers.ModelSerializer):

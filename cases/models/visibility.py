@@ -86,6 +86,15 @@ class SourceQuerySet(models.QuerySet):
 
 
 class MetricQuerySet(models.QuerySet):
+    def of_published_cases(self) -> MetricQuerySet:
+        """Metrics of a published case: the public metrics a case's own page lists (``public()``
+        without the metrics that have no case, which no case lists).
+
+        PostgreSQL plans ``public()``'s EXISTS branches on every prefetch (12 ms at 20k cases, for
+        a query that runs in under one); this one condition it plans at once.
+        """
+        return self.filter(case__status=_published_status())
+
     def public(self) -> MetricQuerySet:
         """Metrics of a published case; a metric without a case when its organisation or
         initiative is public or a public source evidences it. A draft case's metrics stay hidden."""

@@ -11,10 +11,12 @@ change, a new theme) it updates only the metadata and skips tokenising.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -142,10 +144,13 @@ _INSERT_COLUMNS = (
 def write_documents(rows: Iterable[tuple[DocumentData, Tokens]]) -> int:
     """Insert freshly built documents (``reindex``, after clearing); returns the count.
 
-    Plain ``executemany`` rather than ``bulk_create``: at hundreds of thousands of rows the ORM's
-    per-object work costs more than the database's. Values go through the fields' own
-    ``get_db_prep_save`` so JSON and datetimes are stored exactly as the ORM would store them.
+    PostgreSQL: ``COPY`` (``_copy_documents``). SQLite: plain ``executemany`` rather than
+    ``bulk_create``: at hundreds of thousands of rows the ORM's per-object work costs more than
+    the database's. Values go through the fields' own ``get_db_prep_save`` so JSON and datetimes
+    are stored exactly as the ORM would store them.
     """
+    if connection.vendor == "postgresql":
+        return _copy_documents(rows)
     opts = SearchDocument._meta
     prep = {name: opts.get_field("locality" if name == "locality_id" else name) for name in _INSERT_COLUMNS}
     quote = connection.ops.quote_name
@@ -162,14 +167,7 @@ def write_documents(rows: Iterable[tuple[DocumentData, Tokens]]) -> int:
     def flush() -> None:
         params = []
         for data, tokens in batch:
-            values = {
-                "object_type": data.object_type,
-                "object_id": data.object_id,
-                "fields": data.fields,
-                "indexed_at": now,
-                **_metadata(data),
-                **_token_fields(tokens),
-            }
+            values = _row_values(data, tokens, now)
             params.append([prep[name].get_db_prep_save(values[name], connection) for name in _INSERT_COLUMNS])
         with connection.cursor() as cursor:
             cursor.executemany(insert, params)
@@ -198,16 +196,72 @@ def write_documents(rows: Iterable[tuple[DocumentData, Tokens]]) -> int:
     return count
 
 
+def _row_values(data: DocumentData, tokens: Tokens, now) -> dict[str, object]:
+    return {
+        "object_type": data.object_type,
+        "object_id": data.object_id,
+        "fields": data.fields,
+        "indexed_at": now,
+        **_metadata(data),
+        **_token_fields(tokens),
+    }
+
+
+# Documents per COPY statement, each followed by one COPY of their theme links.
+COPY_ROWS = 5000
+
+
+def _copy_documents(rows: Iterable[tuple[DocumentData, Tokens]]) -> int:
+    """PostgreSQL: the documents and their theme links by ``COPY``, 20–50 times faster than
+    row inserts. Ids are numbered here, after the highest present (none, after ``bulk_load``), so
+    the links need no look-up; the id sequence is moved past them at the end."""
+    quote = connection.ops.quote_name
+    table = quote(SearchDocument._meta.db_table)
+    through = quote(SearchDocument.themes.through._meta.db_table)
+    copy_documents = f"COPY {table} (id, {', '.join(quote(name) for name in _INSERT_COLUMNS)}) FROM STDIN"
+    copy_links = f"COPY {through} (searchdocument_id, theme_id) FROM STDIN"
+    now = timezone.now()
+    rows = iter(rows)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        last = first = cursor.fetchone()[0]
+        while chunk := list(islice(rows, COPY_ROWS)):
+            links = []
+            with cursor.copy(copy_documents) as copy:
+                for data, tokens in chunk:
+                    last += 1
+                    values = _row_values(data, tokens, now)
+                    # jsonb reads JSON text; what it stores is the same as for the ORM's own dump.
+                    values["fields"] = json.dumps(values["fields"], ensure_ascii=False)
+                    copy.write_row((last, *(values[name] for name in _INSERT_COLUMNS)))
+                    links.extend((last, theme_id) for theme_id in data.theme_ids)
+            if links:
+                with cursor.copy(copy_links) as copy:
+                    for link in links:
+                        copy.write_row(link)
+        if last > first:
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, last])
+    return last - first
+
+
 @contextmanager
 def bulk_load() -> Iterator[None]:
     """Empty the index for a full reload, the fast way for the database in use (inside a transaction).
 
     SQLite: the sync triggers are dropped, the rows and the FTS5 index emptied in one statement each,
     and after the block FTS5 indexes everything in one pass ('rebuild') before the triggers come
-    back; per-row trigger work would cost more than the whole rebuild. PostgreSQL: TRUNCATE; the
-    generated tsvector column is computed as rows are inserted.
+    back; per-row trigger work would cost more than the whole rebuild. PostgreSQL: TRUNCATE and the
+    GIN index dropped, then built over the loaded rows after the block (the generated tsvector
+    column is computed as rows are copied in).
     """
-    from cases.search.schema import FTS_TABLE, SQLITE_DROP_TRIGGERS, SQLITE_REBUILD, SQLITE_TRIGGERS
+    from cases.search.schema import (
+        FTS_TABLE,
+        POSTGRESQL_GIN_CREATE,
+        POSTGRESQL_GIN_DROP,
+        SQLITE_DROP_TRIGGERS,
+        SQLITE_REBUILD,
+        SQLITE_TRIGGERS,
+    )
 
     through = connection.ops.quote_name(SearchDocument.themes.through._meta.db_table)
     table = connection.ops.quote_name(SearchDocument._meta.db_table)
@@ -224,11 +278,16 @@ def bulk_load() -> Iterator[None]:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {through}, {table}")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            # Maintaining the GIN index row by row costs more than building it once, sorted.
+            cursor.execute(POSTGRESQL_GIN_DROP)
     yield
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
             for statement in [*SQLITE_TRIGGERS, SQLITE_REBUILD]:
                 cursor.execute(statement)
+        else:
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            cursor.execute(POSTGRESQL_GIN_CREATE)
 
 
 def missing_documents() -> dict[str, set[int]]:

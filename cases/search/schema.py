@@ -85,9 +85,11 @@ POSTGRESQL_CREATE = [
         ) STORED""",
     "CREATE INDEX IF NOT EXISTS cases_searchdocument_vector_gin ON cases_searchdocument USING gin (search_vector)",
 ]
+POSTGRESQL_GIN_CREATE = POSTGRESQL_CREATE[-1]
+POSTGRESQL_GIN_DROP = "DROP INDEX IF EXISTS cases_searchdocument_vector_gin"
 
 POSTGRESQL_DROP = [
-    "DROP INDEX IF EXISTS cases_searchdocument_vector_gin",
+    POSTGRESQL_GIN_DROP,
     "ALTER TABLE cases_searchdocument DROP COLUMN IF EXISTS search_vector",
 ]
 
