@@ -79,7 +79,8 @@ def repeat(what: str, times: int) -> None:
         tail = line.split("from start ", 1)[1]
         walls.append(float(tail.split(" s", 1)[0]))
         cpus.append(float(tail.split("CPU ", 1)[1].split(" s", 1)[0]))
-    print(f"{what}: median from start {statistics.median(walls):.2f} s (CPU {statistics.median(cpus):.2f} s), {times} runs")
+    wall, cpu = statistics.median(walls), statistics.median(cpus)
+    print(f"{what}: median from start {wall:.2f} s (CPU {cpu:.2f} s), {times} runs")
 
 
 if __name__ == "__main__":
