@@ -39,23 +39,29 @@ def _checksum(payload: bytes) -> bytes:
     return hashlib.blake2b(payload, digest_size=16).hexdigest().encode()
 
 
-def read(path: Path, data_version: str) -> Any | None:
-    """The value stored at ``path`` for ``data_version``; None when missing, stale or damaged."""
+def read_any(path: Path) -> tuple[str, Any] | None:
+    """The version and value stored at ``path``, whatever the version; None when missing or damaged."""
     try:
         content = path.read_bytes()
     except OSError:
         return None
-    prefix = MAGIC + data_version.encode() + b"\n"
-    if not content.startswith(prefix):
+    version_end = content.find(b"\n", len(MAGIC))
+    if not content.startswith(MAGIC) or version_end < 0:
         return None
-    payload_start = len(prefix) + len(_checksum(b"")) + 1
+    payload_start = version_end + len(_checksum(b"")) + 2
     payload = memoryview(content)[payload_start:]
-    if content[len(prefix) : payload_start] != _checksum(payload) + b"\n":
+    if content[version_end + 1 : payload_start] != _checksum(payload) + b"\n":
         return None
     try:
-        return marshal.loads(payload)
-    except (EOFError, ValueError, TypeError):
+        return content[len(MAGIC) : version_end].decode(), marshal.loads(payload)
+    except (EOFError, ValueError, TypeError, UnicodeDecodeError):
         return None
+
+
+def read(path: Path, data_version: str) -> Any | None:
+    """The value stored at ``path`` for ``data_version``; None when missing, stale or damaged."""
+    found = read_any(path)
+    return found[1] if found is not None and found[0] == data_version else None
 
 
 def write(path: Path, data_version: str, value: Any) -> None:
