@@ -2,6 +2,11 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 
+from cases.lazy_imports import defer_xlsx
+
+# Here, while the apps are imported: the admin modules import django-import-export later, at ready.
+defer_xlsx()
+
 
 class CasesConfig(AppConfig):
     name = "cases"

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 
 from cases.admin.ingest_forms import FORMS, CandidateForm
 from cases.ingest.reading import IngestError
+from cases.ingest.warmup import warm_up
 from cases.models import Candidate, Source
 from cases.services.ingest import source_ingest
 from cases.services.review import (
@@ -260,6 +261,8 @@ class CandidateAdmin(admin.ModelAdmin):
         """Upload or paste a page: it is stored, cut into sources and candidates are proposed."""
         if not self.has_add_permission(request):
             return redirect("admin:index")
+        # jieba's tables, the NER model and the village table load while the editor pastes the page.
+        warm_up()
         form = IngestForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data

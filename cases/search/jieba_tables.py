@@ -73,9 +73,14 @@ def _cache_path(name: str) -> Path:
     return Path(settings.JIEBA_CACHE_DIR) / name
 
 
-@cache
 def prefix_dictionary() -> tuple[dict[str, int], int]:
     """jieba's default prefix dictionary (word or prefix → frequency) and its total frequency."""
+    with _lock:  # a request waits for a warm-up thread's load rather than loading it a second time
+        return _prefix_dictionary()
+
+
+@cache
+def _prefix_dictionary() -> tuple[dict[str, int], int]:
     data, version = _dictionary()
     path = _cache_path("jieba-prefix-dictionary.marshal")
     cached = disk_cache.read(path, version)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from cases import disk_cache
+from cases.ingest import gazetteer
 from cases.ingest.extract import extract
 from cases.services.ingest import source_ingest
 
@@ -65,3 +67,44 @@ def test_an_ambiguous_candidate_is_stored_for_review_without_a_code(db):
     (source,) = result.sources
     candidate = source.candidates.get(fact_type="locality", label__startswith="郭庄")
     assert len(candidate.payload["candidates"]) == 2 and "code" not in candidate.payload
+
+
+# The village table on disk (cases/ingest/gazetteer.py): read back for the same data, else rebuilt.
+def _table_file():
+    return gazetteer._villages_path()
+
+
+def test_the_village_table_is_read_back_from_disk_for_the_same_data():
+    fingerprint = gazetteer._village_fingerprint()
+    built = gazetteer.village_index(fingerprint)
+    assert _table_file().exists()
+    assert gazetteer.village_index(fingerprint).table == built.table
+    assert [word for _, _, word in built.find("边临镇东于架村")] == ["东于架", "东于架村"]
+
+
+def test_a_village_table_of_other_data_is_rebuilt():
+    gazetteer.village_index(gazetteer._village_fingerprint())
+    other = ("a fingerprint of", "other data")
+    rebuilt = gazetteer.village_index(other)
+    assert [word for _, _, word in rebuilt.find("边临镇东于架村")] == ["东于架", "东于架村"]
+    assert disk_cache.read_any(_table_file())[0] == disk_cache.version("villages", repr(other))
+
+
+@pytest.mark.parametrize("content", [b"", b"governance-cache 1\nnonsense\n", b"\x00" * 4096])
+def test_a_damaged_village_table_is_rebuilt_not_a_crash(content):
+    fingerprint = gazetteer._village_fingerprint()
+    gazetteer.village_index(fingerprint)
+    _table_file().write_bytes(content)
+    rebuilt = gazetteer.village_index(fingerprint)
+    assert [word for _, _, word in rebuilt.find("边临镇东于架村")] == ["东于架", "东于架村"]
+
+
+def test_a_table_read_in_the_background_is_the_one_extraction_uses():
+    fingerprint = gazetteer._village_fingerprint()
+    expected = gazetteer.village_index(fingerprint).table
+    gazetteer._cache.clear()
+    gazetteer.preload_villages()
+    assert _table_file() in gazetteer._preloads
+    assert gazetteer.get_gazetteer().villages.table == expected
+    assert not gazetteer._preloads
+    assert coded("山东省德州市陵城区边临镇东于架村党支部组织村民修路。")["东于架村"] == "371403108256"
