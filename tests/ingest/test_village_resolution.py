@@ -74,19 +74,23 @@ def _table_file():
     return gazetteer._villages_path()
 
 
+def _words(index) -> list[str]:
+    return [word for _, _, word in index.find("边临镇东于架村")]
+
+
 def test_the_village_table_is_read_back_from_disk_for_the_same_data():
     fingerprint = gazetteer._village_fingerprint()
     built = gazetteer.village_index(fingerprint)
     assert _table_file().exists()
     assert gazetteer.village_index(fingerprint).table == built.table
-    assert [word for _, _, word in built.find("边临镇东于架村")] == ["东于架", "东于架村"]
+    assert {"东于架", "东于架村"} <= set(_words(built))
 
 
 def test_a_village_table_of_other_data_is_rebuilt():
     gazetteer.village_index(gazetteer._village_fingerprint())
     other = ("a fingerprint of", "other data")
     rebuilt = gazetteer.village_index(other)
-    assert [word for _, _, word in rebuilt.find("边临镇东于架村")] == ["东于架", "东于架村"]
+    assert {"东于架", "东于架村"} <= set(_words(rebuilt))
     assert disk_cache.read_any(_table_file())[0] == disk_cache.version("villages", repr(other))
 
 
@@ -96,7 +100,7 @@ def test_a_damaged_village_table_is_rebuilt_not_a_crash(content):
     gazetteer.village_index(fingerprint)
     _table_file().write_bytes(content)
     rebuilt = gazetteer.village_index(fingerprint)
-    assert [word for _, _, word in rebuilt.find("边临镇东于架村")] == ["东于架", "东于架村"]
+    assert {"东于架", "东于架村"} <= set(_words(rebuilt))
 
 
 def test_a_table_read_in_the_background_is_the_one_extraction_uses():
