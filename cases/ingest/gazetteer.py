@@ -279,10 +279,15 @@ def preload_villages() -> None:
     preload.start()
 
 
+def _village_version(fingerprint: tuple) -> str:
+    # The words chosen and the table's layout are part of the version, with the data's fingerprint.
+    return disk_cache.version("villages 1 (VillageIndex.table)", repr(COMMITTEE_ENDINGS), repr(fingerprint))
+
+
 def village_index(fingerprint: tuple) -> VillageIndex:
     """The level-5 table for this version of the data: from the disk cache, else built and saved."""
     path = _villages_path()
-    version = disk_cache.version("villages", repr(fingerprint))
+    version = _village_version(fingerprint)
     preload = _preloads.pop(path, None)
     if preload is not None:
         preload.join()

@@ -183,7 +183,7 @@ def _build_tokenizer(extra_words: Iterable[str]):
     """
     words = list(extra_words)
     version = disk_cache.version(
-        "search words",
+        "search words 1 (changes, total, tags)",  # change the name when the build below changes
         jieba_tables.dictionary_version(),
         GOVERNANCE_DICTIONARY.read_bytes(),
         VARIANTS_FILE.read_bytes(),
