@@ -13,7 +13,6 @@ from django.utils.html import format_html
 
 from cases.admin.ingest_forms import FORMS, CandidateForm
 from cases.ingest.reading import IngestError
-from cases.ingest.warmup import warm_up
 from cases.models import Candidate, Source
 from cases.services.ingest import source_ingest
 from cases.services.review import (
@@ -261,7 +260,10 @@ class CandidateAdmin(admin.ModelAdmin):
         """Upload or paste a page: it is stored, cut into sources and candidates are proposed."""
         if not self.has_add_permission(request):
             return redirect("admin:index")
-        # jieba's tables, the NER model and the village table load while the editor pastes the page.
+        # jieba's tables, the NER model and the village table load while the editor pastes the page
+        # (imported here: the extractor's modules cost every process's start otherwise).
+        from cases.ingest.warmup import warm_up
+
         warm_up()
         form = IngestForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():

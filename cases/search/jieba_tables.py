@@ -30,20 +30,14 @@ from pathlib import Path
 from django.conf import settings
 
 from cases import disk_cache
+from cases.lazy_imports import hidden
 
 _lock = threading.RLock()
 
 
 def _import_without_pkg_resources():
-    with _lock:
-        hidden = "pkg_resources" not in sys.modules
-        if hidden:
-            sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes the import fail
-        try:
-            import jieba
-        finally:
-            if hidden and sys.modules.get("pkg_resources", 0) is None:
-                del sys.modules["pkg_resources"]
+    with _lock, hidden("pkg_resources"):
+        import jieba
     jieba.setLogLevel(logging.WARNING)
     return jieba
 
