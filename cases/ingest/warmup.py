@@ -1,11 +1,12 @@
 """Loading what a process's first extraction reads from disk, in a background thread, ahead of it.
 
 An editor opens the ingest form, then pastes or picks a page: the seconds in between are enough to
-read jieba's tables, the LAC model and the village table. The ingest view starts this on its
-first GET and again on a POST (a no-op once started), so that on a POST the loads overlap the
-request's own database work. Nothing here queries the database: a thread has a connection of
-its own, which in a test sees none of the test's data. Each load takes its module's lock, so a
-request that needs a table before the thread is done waits for it instead of loading it twice.
+read jieba's tables, the LAC model and the village table. The ingest view starts this on a GET
+only. Started by the POST itself it made the request slower, not faster: the loads hold the GIL
+in long C calls, and each of the request's many small database reads then waited to get it back.
+Nothing here queries the database: a thread has a connection of its own, which in a test sees
+none of the test's data. Each load takes its module's lock, so a request that needs a table
+before the thread is done waits for it instead of loading it twice.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ import pytest
 from cases import disk_cache
 from cases.ingest import gazetteer
 from cases.ingest.extract import extract
+from cases.models import Locality
 from cases.services.ingest import source_ingest
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -69,7 +70,7 @@ def test_an_ambiguous_candidate_is_stored_for_review_without_a_code(db):
     assert len(candidate.payload["candidates"]) == 2 and "code" not in candidate.payload
 
 
-# The village table on disk (cases/ingest/gazetteer.py): read back for the same data, else rebuilt.
+# The gazetteer's tables on disk (cases/ingest/gazetteer.py): read back for the same data, else rebuilt.
 def _table_file():
     return gazetteer._villages_path()
 
@@ -112,3 +113,12 @@ def test_a_table_read_in_the_background_is_the_one_extraction_uses():
     assert gazetteer.get_gazetteer().villages.table == expected
     assert not gazetteer._preloads
     assert coded("山东省德州市陵城区边临镇东于架村党支部组织村民修路。")["东于架村"] == "371403108256"
+
+
+def test_a_renamed_township_is_found_by_its_new_name_at_the_next_extraction(db):
+    text = "山东省德州市陵城区边临新镇东于架村党支部组织村民修路。"
+    assert "边临新镇" not in coded(text)
+    township = Locality.objects.get(code="371403108")
+    township.name = "边临新镇"
+    township.save()
+    assert coded(text)["边临新镇"] == "371403108"
