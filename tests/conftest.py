@@ -67,7 +67,7 @@ def fixture_gazetteer() -> list[Division]:
 
 @pytest.fixture(scope="session", autouse=True)
 def gazetteer_cache(tmp_path_factory):
-    """Village automata of the test databases go to a directory of this run, not var/."""
+    """Village tables of the test databases go to a directory of this run, not var/."""
     from django.conf import settings
 
     settings.GAZETTEER_CACHE_DIR = tmp_path_factory.mktemp("gazetteer-cache")

@@ -260,6 +260,12 @@ class CandidateAdmin(admin.ModelAdmin):
         """Upload or paste a page: it is stored, cut into sources and candidates are proposed."""
         if not self.has_add_permission(request):
             return redirect("admin:index")
+        if request.method == "GET":
+            # jieba's tables, the NER model and the village table load while the editor pastes the
+            # page (imported here: the extractor's modules would cost every process's start).
+            from cases.ingest.warmup import warm_up
+
+            warm_up()
         form = IngestForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data

@@ -9,10 +9,13 @@ from typing import Any
 import yaml
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# libyaml's safe loader where PyYAML is built with it (its wheels are): the same data as
+# ``yaml.safe_load`` in a twentieth of the time (130 ms of a first extraction otherwise).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _yaml(name: str) -> Any:
-    return yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8"))
+    return yaml.load((DATA_DIR / name).read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
 
 
 def _surnames() -> tuple[frozenset[str], frozenset[str]]:

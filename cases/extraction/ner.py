@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 _lock = threading.Lock()
 _CHUNK = re.compile(r"[^\n]{1,300}(?:[。！？；]|$)|[^\n]{300}", re.M)
@@ -105,10 +105,16 @@ def _tsv(path) -> dict[str, str]:
     return out
 
 
-@cache
+_loaded: list[_Model] = []
+
+
 def model() -> _Model:
-    with _lock:
-        return _Model()
+    """The process's model, loaded at the first call (a second caller meanwhile waits for it)."""
+    if not _loaded:
+        with _lock:
+            if not _loaded:
+                _loaded.append(_Model())
+    return _loaded[0]
 
 
 @lru_cache(maxsize=8)

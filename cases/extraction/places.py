@@ -19,10 +19,10 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from cases.extraction.gazetteer import ADMIN_SUFFIXES, Entry, Gazetteer, Place, is_full_village_name
-from cases.extraction.lexicon import organisations
-from cases.extraction.segmenter import looks_like_name
-from cases.extraction.textview import is_han
+from cases.ingest.gazetteer import ADMIN_SUFFIXES, Entry, Gazetteer, Place, is_full_village_name
+from cases.ingest.lexicon import organisations
+from cases.ingest.segmenter import is_ordinary_word, looks_like_name
+from cases.ingest.textview import is_han
 from cases.models import Level
 
 # Suffixes of places below the township, with the level they name.
@@ -216,7 +216,7 @@ def gazetteer_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
     for m in kept:
         m.level = m.place.level
         if province and m.place.code[:2] != province and m.level != Level.PROVINCE and not _related(m.place, kept):
-            if _is_ordinary_word(m.name):
+            if is_ordinary_word(m.name):
                 continue
             m.confidence = 0.4
         coherent.append(m)
@@ -230,15 +230,6 @@ def gazetteer_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
 
 # Depth of the context that supports a level-5 candidate: its township, county or prefecture.
 _SUPPORT = ((9, Level.TOWNSHIP), (6, Level.COUNTY), (4, Level.PREFECTURE))
-
-
-def _is_ordinary_word(word: str) -> bool:
-    from cases.extraction.segmenter import posseg
-
-    posseg()  # initialises jieba's default dictionary
-    import jieba
-
-    return bool(jieba.dt.FREQ.get(word))
 
 
 def village_mentions(text: str, known: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
@@ -272,7 +263,7 @@ def village_mentions(text: str, known: list[Mention], gazetteer: Gazetteer) -> l
             continue
         length, level, supported = support
         adjacent = [p for p in supported if context[p.code[:length]].end == start]
-        if not adjacent and (not full or level != Level.TOWNSHIP) and _is_ordinary_word(word):
+        if not adjacent and (not full or level != Level.TOWNSHIP) and is_ordinary_word(word):
             continue  # 和平 in 和平发展, 新村 in 和美新村, even with a county of a 和平村 in the text
         if not full and not adjacent and is_han(text[end : end + 1]) and text[end] not in _AFTER_SHORT_FORM:
             continue  # 望湖 in 望湖城小区, 九阡 in 九阡李: the name goes on, it is not this place

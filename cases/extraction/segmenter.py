@@ -1,14 +1,10 @@
-"""jieba, initialised once per process with its cache in a directory the project owns."""
+"""jieba's part-of-speech reading of candidate place names (tables from ``search.jieba_tables``)."""
 
 from __future__ import annotations
 
-import logging
-import threading
 from functools import cache
 
-from django.conf import settings
-
-_lock = threading.Lock()
+from cases.search import jieba_tables
 
 # Part-of-speech tags that cannot be part of a place name: verbs, adverbs, conjunctions,
 # prepositions, particles, pronouns, numerals and measure words.
@@ -17,17 +13,12 @@ NOT_IN_NAMES = ("v", "c", "p", "d", "ad", "u", "r", "m", "q", "f")
 
 @cache
 def posseg():
-    import jieba
-    import jieba.posseg
+    return jieba_tables.posseg()
 
-    with _lock:
-        cache_dir = getattr(settings, "JIEBA_CACHE_DIR", None)
-        if cache_dir:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            jieba.dt.tmp_dir = str(cache_dir)
-        jieba.setLogLevel(logging.WARNING)
-        jieba.initialize()
-    return jieba.posseg
+
+def is_ordinary_word(word: str) -> bool:
+    """Whether jieba's default dictionary (not ours, nor the database's names) has ``word``."""
+    return bool(jieba_tables.default_tokenizer().FREQ.get(word))
 
 
 def looks_like_name(stem: str) -> bool:

@@ -1,7 +1,8 @@
 """Text handling for search: normalisation, the jieba tokeniser and variant forms.
 
 jieba is loaded lazily, once per process, into a tokeniser of our own (not jieba's global one),
-with its cache in ``settings.JIEBA_CACHE_DIR``. Its dictionary is the jieba default plus the
+from the cache files in ``settings.JIEBA_CACHE_DIR`` (``jieba_tables``, and the names' changes to
+the dictionary here, keyed by the names). Its dictionary is the jieba default plus the
 governance dictionary shipped in ``dictionary/governance.txt`` plus every locality, organisation
 and initiative name and alias in the database at the moment of loading. The dictionary is never
 changed afterwards: jieba's dictionary edits are not safe against concurrent ``cut`` calls.
@@ -14,7 +15,6 @@ text only through the name fields of the records that carry it.
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 from collections.abc import Iterable
@@ -22,6 +22,9 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+
+from cases import disk_cache
+from cases.search import jieba_tables
 
 DICTIONARY_DIR = Path(__file__).resolve().parent / "dictionary"
 GOVERNANCE_DICTIONARY = DICTIONARY_DIR / "governance.txt"
@@ -129,21 +132,28 @@ def database_names() -> list[str]:
 
     from cases.models import Case, Initiative, Level, Locality, LocalityAlias, Metric, Organisation
 
-    referenced: set[int] = set(Case.objects.values_list("primary_locality_id", flat=True))
+    # No ordering anywhere: the default orders (a locality's path, a metric's indicator) would make
+    # each query scan or join a whole table only to sort ids and names that end up in a set.
+    referenced: set[int] = set(Case.objects.order_by().values_list("primary_locality_id", flat=True))
     referenced.update(Case.localities.through.objects.values_list("locality_id", flat=True))
-    referenced.update(Organisation.objects.values_list("locality_id", flat=True))
+    referenced.update(Organisation.objects.order_by().values_list("locality_id", flat=True))
     referenced.update(Initiative.localities.through.objects.values_list("locality_id", flat=True))
-    referenced.update(Metric.objects.values_list("locality_id", flat=True))
-    referenced.update(Locality.objects.filter(code__isnull=True).values_list("parent_id", flat=True))
+    referenced.update(Metric.objects.order_by().values_list("locality_id", flat=True))
+    uncoded = Locality.objects.filter(code__isnull=True).order_by()
+    referenced.update(uncoded.values_list("parent_id", flat=True))
     used_villages = set(
         Locality.objects.filter(pk__in=referenced - {None}, level=Level.COMMUNITY).values_list("pk", flat=True)
     )
-    # Level by level, so each query is a range on the (level, code) index.
+    # Level by level, so each query is a range on the (level, code) index: given all six levels at
+    # once, SQLite reads the whole table instead.
     others = [level for level in Level if level != Level.COMMUNITY]
+    parts = [Locality.objects.filter(level=level) for level in others]
+    parts += [uncoded.filter(level=Level.COMMUNITY), Locality.objects.filter(pk__in=used_villages)]
+    listed = [name for part in parts for name in part.order_by().values_list("name", flat=True)]
+    # As a subquery the same condition is an OR of index searches.
     not_village = Q(level__in=others) | Q(level=Level.COMMUNITY, code__isnull=True) | Q(pk__in=used_villages)
-    places = Locality.objects.filter(not_village)
-    listed = list(places.values_list("name", flat=True))
-    names: set[str] = set(LocalityAlias.objects.filter(locality__in=places.values("pk")).values_list("name", flat=True))
+    places = Locality.objects.filter(not_village).order_by().values("pk")
+    names: set[str] = set(LocalityAlias.objects.filter(locality__in=places).values_list("name", flat=True))
     for name in listed:
         names.add(name)
         # 西岸观邸小区 is mostly written 西岸观邸: keep the compound's own name whole too.
@@ -156,24 +166,49 @@ def database_names() -> list[str]:
     return sorted(normalize(name) for name in names if name and _NAME_RE.match(name) and any(map(is_cjk, name)))
 
 
-def _build_tokenizer(extra_words: Iterable[str]):
-    import jieba
+def _words_cache_path() -> Path:
+    """One file per database: the test and development databases do not overwrite each other's."""
+    from django.db import connection
 
-    jieba.setLogLevel(logging.WARNING)
-    cache_dir = Path(settings.JIEBA_CACHE_DIR)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.tmp_dir = str(cache_dir)
-    tokenizer.cache_file = "jieba.default.cache"
-    tokenizer.initialize()
+    database = disk_cache.version(connection.vendor, str(connection.settings_dict.get("NAME")))[:16]
+    return Path(settings.JIEBA_CACHE_DIR) / f"search-words-{database}.marshal"
+
+
+def _build_tokenizer(extra_words: Iterable[str]):
+    """jieba's default dictionary plus ours plus ``extra_words``.
+
+    Adding 39,000 names one by one (each ``add_word`` cuts the word to choose its frequency) took a
+    second; what they change in the dictionary is cached, keyed by everything the result depends
+    on, and replayed onto a copy of the default dictionary.
+    """
+    words = list(extra_words)
+    version = disk_cache.version(
+        "search words 1 (changes, total, tags)",  # change the name when the build below changes
+        jieba_tables.dictionary_version(),
+        GOVERNANCE_DICTIONARY.read_bytes(),
+        VARIANTS_FILE.read_bytes(),
+        "\n".join(words),
+    )
+    path = _words_cache_path()
+    tokenizer = jieba_tables.new_tokenizer()
+    cached = disk_cache.read(path, version)
+    if isinstance(cached, tuple) and len(cached) == 3:
+        changes, tokenizer.total, tokenizer.user_word_tag_tab = cached
+        tokenizer.FREQ.update(changes)
+        return tokenizer
+    default, _ = jieba_tables.prefix_dictionary()
     tokenizer.load_userdict(str(GOVERNANCE_DICTIONARY))
     for group in variant_groups():
         for word in group:
             if word not in tokenizer.FREQ or not tokenizer.FREQ[word]:
                 tokenizer.add_word(word)
-    for word in extra_words:
+    for word in words:
         if not tokenizer.FREQ.get(word):
             tokenizer.add_word(word)
+    # add_word only adds entries or raises frequencies (none of ours is 0, which would also
+    # change jieba's HMM): the entries that differ from the default dictionary are the whole change.
+    changes = {word: freq for word, freq in tokenizer.FREQ.items() if default.get(word) != freq}
+    disk_cache.write(path, version, (changes, tokenizer.total, tokenizer.user_word_tag_tab))
     return tokenizer
 
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cases.extraction.extract import Fact, extract
-from cases.extraction.reading import IngestError, check_text, decode_bytes
-from cases.extraction.splitting import split_page
+from cases.ingest.reading import IngestError, check_text, decode_bytes
 from cases.models import (
     Candidate,
     Document,
@@ -25,6 +24,9 @@ from cases.models import (
     SourceCredit,
 )
 from cases.models.sources import content_hash
+
+if TYPE_CHECKING:
+    from cases.ingest.extract import Fact
 
 
 @dataclass
@@ -49,6 +51,9 @@ class IngestResult:
 def candidates_propose(*, source: Source, facts: list[Fact] | None = None) -> int:
     """Store the extractor's proposals for ``source`` (skipping any already stored); returns how many were new."""
     if facts is None:
+        # Imported with the first page, not with every process: the admin imports this module.
+        from cases.ingest.extract import extract
+
         facts = extract(source.text, publication=source.publication_date)
     existing = set(source.candidates.values_list("fact_type", "key"))
     rows = []
@@ -117,6 +122,8 @@ def source_ingest(
         document = Document.objects.create(title=title[:300], filename=filename[:300], encoding=encoding, text=text)
         result = IngestResult(document=document)
     if not result.sources:
+        from cases.ingest.splitting import split_page
+
         try:
             pieces = split_page(text)
         except ValueError as error:

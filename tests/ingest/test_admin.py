@@ -85,3 +85,19 @@ def test_starting_a_draft_case_twice_reuses_the_open_draft(admin_client):
     second = admin_client.post(changelist, selected, follow=True)
     assert "already open" in second.content.decode()
     assert Case.objects.filter(status=Status.DRAFT).count() == 1
+
+
+def test_opening_the_ingest_form_starts_loading_the_extractor_and_posting_does_not(admin_client, monkeypatch):
+    from cases.ingest import warmup
+
+    loads = []
+    monkeypatch.setattr(warmup, "_started", [])
+    monkeypatch.setattr(warmup, "_load", lambda: loads.append("loaded"))
+    url = reverse("admin:cases_candidate_ingest")
+    admin_client.post(url, {"text": "no chinese here"})
+    assert not warmup._started
+    assert admin_client.get(url).status_code == 200
+    (thread,) = warmup._started
+    thread.join()
+    admin_client.get(url)
+    assert loads == ["loaded"]  # once per process

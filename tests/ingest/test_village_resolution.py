@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from cases.extraction.extract import extract
+from cases import disk_cache
+from cases.ingest import gazetteer
+from cases.ingest.extract import extract
+from cases.models import Locality
 from cases.services.ingest import source_ingest
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -65,3 +68,57 @@ def test_an_ambiguous_candidate_is_stored_for_review_without_a_code(db):
     (source,) = result.sources
     candidate = source.candidates.get(fact_type="locality", label__startswith="郭庄")
     assert len(candidate.payload["candidates"]) == 2 and "code" not in candidate.payload
+
+
+# The gazetteer's tables on disk (cases/ingest/gazetteer.py): read back for the same data, else rebuilt.
+def _table_file():
+    return gazetteer._villages_path()
+
+
+def _words(index) -> list[str]:
+    return [word for _, _, word in index.find("边临镇东于架村")]
+
+
+def test_the_village_table_is_read_back_from_disk_for_the_same_data():
+    fingerprint = gazetteer._village_fingerprint()
+    built = gazetteer.village_index(fingerprint)
+    assert _table_file().exists()
+    assert gazetteer.village_index(fingerprint).table == built.table
+    assert {"东于架", "东于架村"} <= set(_words(built))
+
+
+def test_a_village_table_of_other_data_is_rebuilt():
+    gazetteer.village_index(gazetteer._village_fingerprint())
+    other = ("a fingerprint of", "other data")
+    rebuilt = gazetteer.village_index(other)
+    assert {"东于架", "东于架村"} <= set(_words(rebuilt))
+    assert disk_cache.read(_table_file(), gazetteer._village_version(other)) is not None
+
+
+@pytest.mark.parametrize("content", [b"", b"governance-cache 1\nnonsense\n", b"\x00" * 4096])
+def test_a_damaged_village_table_is_rebuilt_not_a_crash(content):
+    fingerprint = gazetteer._village_fingerprint()
+    gazetteer.village_index(fingerprint)
+    _table_file().write_bytes(content)
+    rebuilt = gazetteer.village_index(fingerprint)
+    assert {"东于架", "东于架村"} <= set(_words(rebuilt))
+
+
+def test_a_table_read_in_the_background_is_the_one_extraction_uses():
+    fingerprint = gazetteer._village_fingerprint()
+    expected = gazetteer.village_index(fingerprint).table
+    gazetteer._cache.clear()
+    gazetteer.preload_villages()
+    assert _table_file() in gazetteer._preloads
+    assert gazetteer.get_gazetteer().villages.table == expected
+    assert not gazetteer._preloads
+    assert coded("山东省德州市陵城区边临镇东于架村党支部组织村民修路。")["东于架村"] == "371403108256"
+
+
+def test_a_renamed_township_is_found_by_its_new_name_at_the_next_extraction(db):
+    text = "山东省德州市陵城区边临新镇东于架村党支部组织村民修路。"
+    assert "边临新镇" not in coded(text)
+    township = Locality.objects.get(code="371403108")
+    township.name = "边临新镇"
+    township.save()
+    assert coded(text)["边临新镇"] == "371403108"

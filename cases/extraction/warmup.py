@@ -1,0 +1,44 @@
+"""Loading what a process's first extraction reads from disk, in a background thread, ahead of it.
+
+An editor opens the ingest form, then pastes or picks a page: the seconds in between are enough to
+read jieba's tables, the LAC model and the village table. The ingest view starts this on a GET
+only. Started by the POST itself it made the request slower, not faster: the loads hold the GIL
+in long C calls, and each of the request's many small database reads then waited to get it back.
+Nothing here queries the database: a thread has a connection of its own, which in a test sees
+none of the test's data. Each load takes its module's lock, so a request that needs a table
+before the thread is done waits for it instead of loading it twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from cases.ingest import gazetteer, ner, segmenter
+from cases.search import jieba_tables
+
+logger = logging.getLogger(__name__)
+_lock = threading.Lock()
+_started: list[threading.Thread] = []
+
+
+def _load() -> None:
+    try:
+        # In the order a first ingest needs them: the search index of the new source, then the rules.
+        jieba_tables.prefix_dictionary()
+        segmenter.posseg()
+        if ner.ENABLED:
+            ner.model()
+    except Exception:  # the request will load (and report) it again itself
+        logger.exception("warming up the extractor failed")
+
+
+def warm_up() -> None:
+    """Start the loads once per process; read this database's village table too."""
+    gazetteer.preload_villages()
+    with _lock:
+        if _started:
+            return
+        thread = threading.Thread(target=_load, name="extractor-warm-up", daemon=True)
+        _started.append(thread)
+    thread.start()

@@ -1,0 +1,84 @@
+"""Cache files read back only for the data they were built from; stale or damaged ones are rebuilt."""
+
+from __future__ import annotations
+
+import pytest
+
+from cases import disk_cache
+from cases.search import jieba_tables, text
+
+
+@pytest.fixture
+def path(tmp_path):
+    return tmp_path / "table.marshal"
+
+
+def test_a_value_reads_back_for_the_version_it_was_written_for(path):
+    version = disk_cache.version("words", "东于架村")
+    disk_cache.write(path, version, {"东于": (b"\x01", "\n架\n")})
+    assert disk_cache.read(path, version) == {"东于": (b"\x01", "\n架\n")}
+
+
+def test_a_file_written_for_other_inputs_reads_as_absent(path):
+    disk_cache.write(path, disk_cache.version("words", "东于架村"), {"a": 1})
+    assert disk_cache.read(path, disk_cache.version("words", "西于架村")) is None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda content: content[: len(content) // 2],  # truncated by a full disk
+        lambda content: content[:-1] + bytes([content[-1] ^ 1]),  # one bit of the payload flipped
+        lambda content: b"not a cache file at all",
+        lambda content: b"",
+    ],
+    ids=["truncated", "bit-flipped", "foreign", "empty"],
+)
+def test_a_damaged_file_reads_as_absent(path, damage):
+    version = disk_cache.version("words")
+    disk_cache.write(path, version, {"word": 1})
+    path.write_bytes(damage(path.read_bytes()))
+    assert disk_cache.read(path, version) is None
+
+
+def test_an_unwritable_directory_costs_a_rebuild_not_an_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    disk_cache.write(blocker / "table.marshal", disk_cache.version(), {"a": 1})
+    assert disk_cache.read(blocker / "table.marshal", disk_cache.version()) is None
+
+
+@pytest.fixture
+def jieba_cache(tmp_path, settings):
+    """jieba's tables built into an empty cache directory, then forgotten by this process."""
+    settings.JIEBA_CACHE_DIR = tmp_path
+    jieba_tables._prefix_dictionary.cache_clear()
+    yield tmp_path
+    jieba_tables._prefix_dictionary.cache_clear()
+
+
+def test_a_damaged_jieba_dictionary_cache_is_rebuilt(jieba_cache):
+    built = jieba_tables.prefix_dictionary()
+    cache_file = jieba_cache / "jieba-prefix-dictionary.marshal"
+    cache_file.write_bytes(cache_file.read_bytes()[:1000])
+    jieba_tables._prefix_dictionary.cache_clear()
+    assert jieba_tables.prefix_dictionary() == built
+    jieba_tables._prefix_dictionary.cache_clear()
+    assert jieba_tables.prefix_dictionary() == built  # from the rewritten file
+
+
+def test_search_words_are_cached_by_the_names_they_were_built_from(jieba_cache, db):
+    with_one = text._build_tokenizer(["鲁村镇"])
+    assert with_one.FREQ["鲁村镇"] and not with_one.FREQ.get("少城街道")
+    assert text._build_tokenizer(["鲁村镇"]).FREQ == with_one.FREQ  # read back
+    with_two = text._build_tokenizer(["鲁村镇", "少城街道"])  # other names: a stale file, rebuilt
+    assert with_two.FREQ["少城街道"]
+    assert list(with_two.cut("少城街道")) == ["少城街道"]
+
+
+def test_a_damaged_search_words_cache_is_rebuilt(jieba_cache, db):
+    built = text._build_tokenizer(["鲁村镇"])
+    (cache_file,) = jieba_cache.glob("search-words-*.marshal")
+    cache_file.write_bytes(b"governance-cache 1\n" + b"0" * 100)
+    rebuilt = text._build_tokenizer(["鲁村镇"])
+    assert rebuilt.FREQ == built.FREQ and rebuilt.total == built.total
