@@ -263,7 +263,7 @@ class CandidateAdmin(admin.ModelAdmin):
         if request.method == "GET":
             # jieba's tables, the NER model and the village table load while the editor pastes the
             # page (imported here: the extractor's modules would cost every process's start).
-            from cases.ingest.warmup import warm_up
+            from cases.extraction.warmup import warm_up
 
             warm_up()
         form = IngestForm(request.POST or None, request.FILES or None)

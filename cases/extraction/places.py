@@ -19,10 +19,10 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from cases.ingest.gazetteer import ADMIN_SUFFIXES, Entry, Gazetteer, Place, is_full_village_name
-from cases.ingest.lexicon import organisations
-from cases.ingest.segmenter import is_ordinary_word, looks_like_name
-from cases.ingest.textview import is_han
+from cases.extraction.gazetteer import ADMIN_SUFFIXES, Entry, Gazetteer, Place, is_full_village_name
+from cases.extraction.lexicon import organisations
+from cases.extraction.segmenter import is_ordinary_word, looks_like_name
+from cases.extraction.textview import is_han
 from cases.models import Level
 
 # Suffixes of places below the township, with the level they name.

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from cases.ingest import gazetteer, ner, segmenter
+from cases.extraction import gazetteer, ner, segmenter
 from cases.search import jieba_tables
 
 logger = logging.getLogger(__name__)

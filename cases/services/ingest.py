@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cases.ingest.reading import IngestError, check_text, decode_bytes
+from cases.extraction.reading import IngestError, check_text, decode_bytes
 from cases.models import (
     Candidate,
     Document,
@@ -26,7 +26,7 @@ from cases.models import (
 from cases.models.sources import content_hash
 
 if TYPE_CHECKING:
-    from cases.ingest.extract import Fact
+    from cases.extraction.extract import Fact
 
 
 @dataclass
@@ -52,7 +52,7 @@ def candidates_propose(*, source: Source, facts: list[Fact] | None = None) -> in
     """Store the extractor's proposals for ``source`` (skipping any already stored); returns how many were new."""
     if facts is None:
         # Imported with the first page, not with every process: the admin imports this module.
-        from cases.ingest.extract import extract
+        from cases.extraction.extract import extract
 
         facts = extract(source.text, publication=source.publication_date)
     existing = set(source.candidates.values_list("fact_type", "key"))
@@ -122,7 +122,7 @@ def source_ingest(
         document = Document.objects.create(title=title[:300], filename=filename[:300], encoding=encoding, text=text)
         result = IngestResult(document=document)
     if not result.sources:
-        from cases.ingest.splitting import split_page
+        from cases.extraction.splitting import split_page
 
         try:
             pieces = split_page(text)

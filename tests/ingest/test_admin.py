@@ -88,7 +88,7 @@ def test_starting_a_draft_case_twice_reuses_the_open_draft(admin_client):
 
 
 def test_opening_the_ingest_form_starts_loading_the_extractor_and_posting_does_not(admin_client, monkeypatch):
-    from cases.ingest import warmup
+    from cases.extraction import warmup
 
     loads = []
     monkeypatch.setattr(warmup, "_started", [])

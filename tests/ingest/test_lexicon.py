@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from cases.ingest import lexicon
+from cases.extraction import lexicon
 
 
 @pytest.mark.parametrize("path", sorted(lexicon.DATA_DIR.glob("*.yaml")), ids=lambda path: path.name)

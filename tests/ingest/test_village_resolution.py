@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from cases import disk_cache
-from cases.ingest import gazetteer
-from cases.ingest.extract import extract
+from cases.extraction import gazetteer
+from cases.extraction.extract import extract
 from cases.models import Locality
 from cases.services.ingest import source_ingest
 
@@ -70,7 +70,7 @@ def test_an_ambiguous_candidate_is_stored_for_review_without_a_code(db):
     assert len(candidate.payload["candidates"]) == 2 and "code" not in candidate.payload
 
 
-# The gazetteer's tables on disk (cases/ingest/gazetteer.py): read back for the same data, else rebuilt.
+# The gazetteer's tables on disk (cases/extraction/gazetteer.py): read back for the same data, else rebuilt.
 def _table_file():
     return gazetteer._villages_path()
 
