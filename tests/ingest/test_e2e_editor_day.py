@@ -63,7 +63,7 @@ class Editor:
 
 def _log_in(browser, base: str, username: str):  # noqa: F811
     page = browser.new_context().new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(90_000)  # a loaded 2-core machine: see test_e2e_ingest_browser
     page.goto(f"{base}/admin/login/?next=/admin/")
     page.fill("#id_username", username)
     page.fill("#id_password", f"pw-{username}")

@@ -54,7 +54,9 @@ def test_an_editor_pastes_the_seed_page_reviews_and_a_draft_case_stands(plain_ht
     base = plain_http_live_server.url
 
     page = browser.new_context().new_page()
-    page.set_default_timeout(15_000)
+    # Generous: accepting a whole page's candidates on a loaded 2-core machine took over 15 s, and a
+    # request still running when the test ends writes into the next test's database.
+    page.set_default_timeout(90_000)
     page.goto(f"{base}/admin/login/?next=/admin/")
     page.fill("#id_username", "editor")
     page.fill("#id_password", "pw-editor")
