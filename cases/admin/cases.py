@@ -22,7 +22,7 @@ from cases.admin.mixins import (
 from cases.admin.resources import CaseResource, adopt_saved
 from cases.admin.search import SearchIndexAdminMixin
 from cases.citations import case_citation
-from cases.models import Case, CaseOrganisation, Evidence, Metric, Position, Status
+from cases.models import PERIOD_FIELDS, Case, CaseOrganisation, Evidence, Metric, Position, Status
 from cases.models.sources import EVIDENCE_SUBJECTS
 from cases.services.editing import CONTENT_FIELDS, RELATION_FIELDS, case_create, case_update
 from cases.services.workflow import (
@@ -89,7 +89,7 @@ class MetricInline(MetricValuesAdmin, ReadOnlyAfterPublishInline, admin.TabularI
     model = Metric
     fk_name = "case"
     extra = 0
-    fields = ["indicator", "value", "value_upper", "unit", "counted", "qualifier", "period_kind", "period_text"]
+    fields = ["indicator", *Metric.MEASURE_FIELDS, "period_kind", "period_text"]
     autocomplete_fields = ["indicator"]
     preload_related = ("indicator",)
     show_change_link = True
@@ -200,11 +200,7 @@ class CaseAdmin(QuoteNotesMixin, SearchIndexAdminMixin, ImportExportHistoryAdmin
             "时段 Period",
             {
                 "fields": [
-                    "period_start_date",
-                    "period_start_precision",
-                    "period_end_date",
-                    "period_end_precision",
-                    "period_text",
+                    *PERIOD_FIELDS,
                 ]
             },
         ),

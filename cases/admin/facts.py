@@ -16,7 +16,7 @@ from cases.admin.mixins import (
 )
 from cases.admin.resources import MetricResource
 from cases.admin.search import SearchIndexAdminMixin
-from cases.models import Indicator, Initiative, InitiativeParticipant, Metric, Theme
+from cases.models import PERIOD_FIELDS, Indicator, Initiative, InitiativeParticipant, Metric, Theme
 
 
 @admin.register(Theme)
@@ -79,17 +79,13 @@ class MetricAdmin(MetricValuesAdmin, CaseGuardedAdmin, ImportExportHistoryAdmin)
     search_fields = ["counted", "note", "indicator__name_zh", "indicator__code", "case__title_zh"]
     autocomplete_fields = ["indicator", "case", "locality", "organisation", "initiative"]
     fieldsets = [
-        (None, {"fields": ["indicator", "value", "value_upper", "unit", "counted", "qualifier", "note"]}),
+        (None, {"fields": ["indicator", *Metric.MEASURE_FIELDS, "note"]}),
         (
             "时段 Period",
             {
                 "fields": [
                     "period_kind",
-                    "period_start_date",
-                    "period_start_precision",
-                    "period_end_date",
-                    "period_end_precision",
-                    "period_text",
+                    *PERIOD_FIELDS,
                 ]
             },
         ),

@@ -16,7 +16,7 @@ from django.db import models
 from import_export import fields, resources, widgets
 
 from cases.admin.search import SearchIndexedResourceMixin
-from cases.models import Case, Indicator, Initiative, Locality, Metric, Organisation, Person, Theme
+from cases.models import PERIOD_FIELDS, Case, Indicator, Initiative, Locality, Metric, Organisation, Person, Theme
 from cases.services.editing import CONTENT_FIELDS, RELATION_FIELDS, case_create, case_fact_changed, case_update
 from cases.services.workflow import StaleCaseError
 
@@ -224,11 +224,7 @@ class CaseResource(GuardedResource):
             "summary_en",
             "primary_locality",
             "localities",
-            "period_start_date",
-            "period_start_precision",
-            "period_end_date",
-            "period_end_precision",
-            "period_text",
+            *PERIOD_FIELDS,
             "themes",
             "status",
             "published_at",
@@ -374,17 +370,9 @@ class MetricResource(GuardedResource):
         fields = [
             "id",
             "indicator",
-            "value",
-            "value_upper",
-            "unit",
-            "counted",
-            "qualifier",
+            *Metric.MEASURE_FIELDS,
             "period_kind",
-            "period_start_date",
-            "period_start_precision",
-            "period_end_date",
-            "period_end_precision",
-            "period_text",
+            *PERIOD_FIELDS,
             "case",
             "locality",
             "organisation",

@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from cases.api.serializers import source_line
-from cases.models import Evidence, SourceCredit
+from cases.models import PERIOD_FIELDS, Evidence, Metric, SourceCredit
 
 CHUNK_ROWS = 1000
 
@@ -33,17 +33,9 @@ METRIC_VALUES = (
     "indicator__code",
     "indicator__name_zh",
     "indicator__name_en",
-    "value",
-    "value_upper",
-    "unit",
-    "counted",
-    "qualifier",
+    *Metric.MEASURE_FIELDS,
     "period_kind",
-    "period_start_date",
-    "period_start_precision",
-    "period_end_date",
-    "period_end_precision",
-    "period_text",
+    *PERIOD_FIELDS,
     "organisation_id",
     "initiative_id",
 )

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from cases.api.detail import CaseDetailSerializer
 from cases.api.errors import AmbiguousRegion
 from cases.api.regions import RegionNotFound, resolve_region
-from cases.models import Case, Status, Theme
+from cases.models import PERIOD_FIELDS, Case, Status, Theme
 from cases.services.editing import case_create, case_update
 from cases.services.workflow import case_transition
 
@@ -60,11 +60,7 @@ class CaseWriteSerializer(serializers.ModelSerializer):
             "primary_locality",
             "localities",
             "themes",
-            "period_start_date",
-            "period_start_precision",
-            "period_end_date",
-            "period_end_precision",
-            "period_text",
+            *PERIOD_FIELDS,
             "revision",
         ]
         # Uniqueness and constraints are checked by the service's full_clean, in one place.

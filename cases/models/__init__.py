@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cases.models.actors import PARTY_KINDS, NameBasis, Organisation, OrganisationKind, Person, Position
 from cases.models.cases import Case, CaseOrganisation, Status
-from cases.models.dates import DatePrecision
+from cases.models.dates import PERIOD_FIELDS, DatePrecision
 from cases.models.facts import (
     Indicator,
     Initiative,
@@ -23,6 +23,7 @@ from cases.models.sources import CreditRole, Document, Evidence, Source, SourceC
 
 __all__ = [
     "PARTY_KINDS",
+    "PERIOD_FIELDS",
     "Case",
     "CaseOrganisation",
     "CreditRole",

@@ -11,6 +11,15 @@ import datetime
 
 from django.db import models
 
+# The fields of a fuzzy period, in the order every layer lists them (cases and metrics have one).
+PERIOD_FIELDS = (
+    "period_start_date",
+    "period_start_precision",
+    "period_end_date",
+    "period_end_precision",
+    "period_text",
+)
+
 
 class DatePrecision(models.TextChoices):
     UNKNOWN = "unknown", "未知 unknown"

@@ -162,6 +162,9 @@ METRIC_SUBJECTS = ("case", "locality", "organisation", "initiative")
 class Metric(models.Model):
     """A quantitative fact as data: 18个小区, 60余条建议, 6—8个村, 约5万人次."""
 
+    # What was measured, in the order the API, exports, imports and the admin list it.
+    MEASURE_FIELDS = ("value", "value_upper", "unit", "counted", "qualifier")
+
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, related_name="metrics", verbose_name="指标 indicator"
     )

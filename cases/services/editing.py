@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from cases.models import Case, Initiative, Locality, Organisation, Person, Source, Status, Theme
+from cases.models import PERIOD_FIELDS, Case, Initiative, Locality, Organisation, Person, Source, Status, Theme
 from cases.services.workflow import EDITABLE_BY_EDITORS, can_edit_case, case_save_revision, check_revision
 
 # Content fields a caller may set; status, publication and revision are managed elsewhere.
@@ -26,11 +26,7 @@ CONTENT_FIELDS = (
     "summary_zh",
     "summary_en",
     "primary_locality",
-    "period_start_date",
-    "period_start_precision",
-    "period_end_date",
-    "period_end_precision",
-    "period_text",
+    *PERIOD_FIELDS,
 )
 
 
