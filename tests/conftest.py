@@ -7,9 +7,11 @@ the test client speaks HTTP). Both are set here once for the whole run.
 The editorial users (``editor``, ``reviewer``, ``superuser``, ``staff``) and ``story``, a small
 draft case with a source and evidence, are here for every folder (helpers in ``tests/editorial.py``).
 
-``seeded`` loads the seed data set (a fixture gazetteer, vocabularies, curated page) once per
-test module, inside a transaction that is rolled back when the module ends; each test runs in a
-savepoint within it. Modules that use it must not use ``transactional_db``.
+``seeded`` holds the seed data set (a fixture gazetteer, vocabularies, curated page) and ``world``
+the API tests' small world for one test module: built once per test process and restored from a
+copy for each later module (``tests/snapshots.py``), and removed when the module ends; each test
+runs in a transaction within it. Modules that use them must not use ``transactional_db``, and no
+module uses both.
 
 The fixture gazetteer is all of ``divisions.csv`` (provinces to townships, 44,703 places) plus
 the villages and communities of a few townships (``tests/fixtures/gazetteer/villages.csv``), not
@@ -24,7 +26,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.test.utils import override_settings
 
 from cases.services.roles import EDITOR_GROUP, REVIEWER_GROUP
@@ -32,6 +33,7 @@ from seeds.gazetteer_loader import GAZETTEER_CSV, Division, read_divisions
 from seeds.loader import LoadSummary, load_all
 from tests.api.world import World, build_world
 from tests.editorial import Story, make_story, make_user
+from tests.snapshots import Snapshots
 
 TEST_SETTINGS = {
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
@@ -73,20 +75,28 @@ def gazetteer_cache(tmp_path_factory):
     settings.GAZETTEER_CACHE_DIR = tmp_path_factory.mktemp("gazetteer-cache")
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker, fixture_gazetteer) -> LoadSummary:
-    with django_db_blocker.unblock(), transaction.atomic():
-        summary = load_all(gazetteer_divisions=fixture_gazetteer, progress=False)
-        yield summary
-        transaction.set_rollback(True)
+@pytest.fixture(scope="session")
+def snapshots(django_db_setup, django_db_blocker) -> Snapshots:
+    """Copies of this process's test database (``tests/snapshots.py``)."""
+    with django_db_blocker.unblock():
+        kept = Snapshots()
+        yield kept
+        kept.drop()
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker) -> World:
-    """The API and site tests' small world (``tests/api/world.py``), built once per module."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_world()
-        transaction.set_rollback(True)
+def seeded(snapshots, django_db_blocker, fixture_gazetteer) -> LoadSummary:
+    with django_db_blocker.unblock():
+        yield snapshots.module_data("seeded", lambda: load_all(gazetteer_divisions=fixture_gazetteer, progress=False))
+        snapshots.reset()
+
+
+@pytest.fixture(scope="module")
+def world(snapshots, django_db_blocker) -> World:
+    """The API and site tests' small world (``tests/api/world.py``), built once per process."""
+    with django_db_blocker.unblock():
+        yield snapshots.module_data("world", build_world)
+        snapshots.reset()
 
 
 # The editorial tests' users and story (tests/editorial.py), for admin, services and ingest tests alike.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 
 from cases.search import text
 from cases.search.index import rebuild
@@ -11,17 +10,24 @@ from seeds.loader import load_all
 
 
 @pytest.fixture(scope="module")
-def seeded_index(django_db_setup, django_db_blocker, fixture_gazetteer):
+def seeded_index(snapshots, django_db_blocker, fixture_gazetteer):
     """The seed data (the fixture gazetteer, see tests/conftest.py) with a freshly built index.
 
     The tokeniser is rebuilt so the corpus's names are in its dictionary, as after ``reindex``.
+    Built once per process and restored per module, like ``seeded`` (``tests/snapshots.py``).
     """
-    with django_db_blocker.unblock(), transaction.atomic():
+
+    def build():
         summary = load_all(gazetteer_divisions=fixture_gazetteer, progress=False)
         text.reset_tokenizer()
         rebuild()
+        return summary
+
+    with django_db_blocker.unblock():
+        summary = snapshots.module_data("seeded_index", build)
+        text.reset_tokenizer()
         yield summary
-        transaction.set_rollback(True)
+        snapshots.reset()
     text.reset_tokenizer()
 
 
