@@ -52,7 +52,10 @@ class _PostgresTemplates:
 
     def take(self, label: str) -> str:
         template = f"{self.database}_{label}"
-        self._run(f'DROP DATABASE IF EXISTS "{template}"', f'CREATE DATABASE "{template}" TEMPLATE "{self.database}"')
+        self._run(
+            f'DROP DATABASE IF EXISTS "{template}"',
+            f'CREATE DATABASE "{template}" TEMPLATE "{self.database}" STRATEGY FILE_COPY',
+        )
         return template
 
     def restore(self, template: str) -> None:

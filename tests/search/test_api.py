@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Status
+from cases.search.index import deferred
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,12 @@ def places():
 
 def make_cases(places, n: int, batch: str = "") -> None:
     theme = factories.theme(code=f"property_{n}{batch}")
+    # Index refreshes batched at the end of the block: the data, not the indexing, is under test.
+    with deferred():
+        _add_cases(places, n, batch, theme)
+
+
+def _add_cases(places, n: int, batch: str, theme) -> None:
     for i in range(n):
         case = factories.case(
             primary_locality=places["chengdu" if i % 2 else "yiyuan"],
