@@ -24,11 +24,11 @@ class RegionNotFound(ValueError):
     """The value names no public locality; the message says why."""
 
 
-def _padded(public, value: str) -> Locality | None:
+def _padded(coded, value: str) -> Locality | None:
     """The place a zero-padded code stands for: the longest shorter code the zeros complete."""
     for length in sorted(CODE_LENGTH_SET, reverse=True):
         if length < len(value) and value[length:].strip("0") == "" and value[:length].strip("0"):
-            found = public.filter(code=value[:length]).first()
+            found = coded.filter(code=value[:length]).first()
             if found is not None:
                 return found
     return None
@@ -40,7 +40,6 @@ def resolve_region(value: str, *, field: str = "region", include_hidden: bool = 
     ``include_hidden`` also finds places only a draft uses, for staff writes.
     """
     value = value.strip()
-    public = Locality.objects.all() if include_hidden else Locality.objects.public()
     if not value:
         raise RegionNotFound("region is empty")
     if value.isdigit() and value.isascii():
@@ -48,10 +47,14 @@ def resolve_region(value: str, *, field: str = "region", include_hidden: bool = 
             raise RegionNotFound(
                 f"{value!r} is not a statistical code (codes have 2, 4, 6, 9 or 12 digits; use id:{value} for an id)"
             )
-        found = public.filter(code=value).first() or _padded(public, value)
+        # Every coded place is public (LocalityVisibility.public): a code needs no visibility
+        # condition, whose two EXISTS cost a fifth of a small region filter's time to build.
+        coded = Locality.objects.filter(code__isnull=False)
+        found = coded.filter(code=value).first() or _padded(coded, value)
         if found is None:
             raise RegionNotFound(f"no locality has the statistical code {value}")
         return found
+    public = Locality.objects.all() if include_hidden else Locality.objects.public()
     if value.startswith("id:"):
         raw = value[3:]
         if not (raw.isdigit() and raw.isascii()) or len(raw) > 18:

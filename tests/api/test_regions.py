@@ -86,6 +86,17 @@ def test_draft_only_compound_is_not_a_public_region(world, client):
     assert client.get("/api/v1/cases/", {"region": compound.name}).status_code == 400
 
 
+def test_every_coded_place_is_public_so_a_code_lookup_skips_the_visibility_check(world, client):
+    # resolve_region looks codes up without Locality.objects.public(): that holds only while
+    # every coded place is public, with or without a published case.
+    coded = Locality.objects.filter(code__isnull=False)
+    assert coded.exists()
+    assert coded.count() == Locality.objects.public().filter(code__isnull=False).count()
+    unused = coded.exclude(primary_cases__isnull=False).exclude(cases__isnull=False).first()
+    assert unused is not None
+    assert client.get("/api/v1/cases/", {"region": unused.code}).status_code == 200
+
+
 @pytest.mark.parametrize(
     ("endpoint", "key"),
     [("localities", "qingyang"), ("organisations", "changcheng"), ("initiatives", "sichuan"), ("metrics", "sichuan")],
