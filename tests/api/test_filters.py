@@ -133,3 +133,15 @@ def test_filtersets_share_one_form_class_but_each_binds_its_own_values(world):
     assert first.form is not second.form
     assert first.is_valid() and second.is_valid()
     assert (first.form.cleaned_data["region"].code, second.form.cleaned_data["region"].code) == (province, prefecture)
+
+
+def test_a_filterset_for_the_api_holds_only_the_filters_the_request_names(world, client):
+    region = world.places["chengdu"].code
+    named = CaseFilter({"region": region, "theme": "x"}, queryset=Case.objects.published(), named_only=True)
+    assert list(named.filters) == ["region", "theme"]
+    full = CaseFilter({"region": region, "theme": "x"}, queryset=Case.objects.published())
+    assert set(named.qs) == set(full.qs)
+    # A bad value of a named filter is still a 400 naming it.
+    response = client.get("/api/v1/cases/", {"region": "nowhere-at-all", "level": "county"})
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"region"}
