@@ -40,14 +40,12 @@ def _field_copy(field: serializers.Field) -> serializers.Field:
     return copy.copy(field)
 
 
+# Fields built once per serializer class, copied for each instance. DRF builds every field anew
+# for each serializer instance, inspecting the model for each ``ModelSerializer`` field: on a page
+# of cases that was a tenth of the request's time, on a case detail (ten nested serializers) a
+# seventh. Read serializers only: nothing here validates input. (Comments, not docstrings, on
+# these three classes: drf-spectacular writes a serializer's inherited docstring into the schema.)
 class PrototypeFieldsMixin:
-    """Fields built once per serializer class, copied for each instance.
-
-    DRF builds every field anew for each serializer instance, inspecting the model for each
-    ``ModelSerializer`` field: on a page of cases that was a tenth of the request's time, on a case
-    detail (ten nested serializers) a seventh. Read serializers only: nothing here validates input.
-    """
-
     def get_fields(self):
         cls = type(self)
         prototypes = cls.__dict__.get("_field_prototypes")
@@ -57,12 +55,14 @@ class PrototypeFieldsMixin:
         return {name: _field_copy(field) for name, field in prototypes.items()}
 
 
+# A read ``ModelSerializer`` whose fields are built once per class (``PrototypeFieldsMixin``).
 class ModelSerializer(PrototypeFieldsMixin, serializers.ModelSerializer):
-    """A read ``ModelSerializer`` whose fields are built once per class (``PrototypeFieldsMixin``)."""
+    pass
 
 
+# A read ``Serializer`` whose fields are built once per class (``PrototypeFieldsMixin``).
 class Serializer(PrototypeFieldsMixin, serializers.Serializer):
-    """A read ``Serializer`` whose fields are built once per class (``PrototypeFieldsMixin``)."""
+    pass
 
 
 class LocalityRefSerializer(ModelSerializer):
