@@ -29,11 +29,11 @@ PLACEHOLDER = -2_000_000_007
 class Compiled:
     """One statement's SQL, its parameters with the placeholder's slots, and its column converters."""
 
-    def __init__(self, queryset: QuerySet) -> None:
+    def __init__(self, queryset: QuerySet, placeholder: Any = PLACEHOLDER) -> None:
         compiler = queryset.query.get_compiler(using=queryset.db)
         self.sql, params = compiler.as_sql()
         self.params = list(params)
-        self.slots = [index for index, value in enumerate(self.params) if value == PLACEHOLDER]
+        self.slots = [index for index, value in enumerate(self.params) if value == placeholder]
         if not self.slots:
             raise ValueError(f"the placeholder is not a parameter of {self.sql}")
         self.names = list(queryset.query.values_select)
@@ -65,10 +65,16 @@ class Compiled:
 
 
 class Statement:
-    """``build(value)`` (a ``values()`` queryset) compiled once with the placeholder; ``rows(value)`` runs it."""
+    """``build(value)`` (a ``values()`` queryset) compiled once with the placeholder; ``rows(value)`` runs it.
 
-    def __init__(self, build: Callable[[Any], QuerySet]) -> None:
+    The value goes into the SQL as a parameter exactly as given: a lookup that rewrites its value
+    (``startswith`` makes it a ``LIKE`` pattern) cannot take the placeholder. A text value needs a
+    text ``placeholder`` no real value equals.
+    """
+
+    def __init__(self, build: Callable[[Any], QuerySet], *, placeholder: Any = PLACEHOLDER) -> None:
         self.build = build
+        self.placeholder = placeholder
         self._compiled: dict[str, Compiled] = {}
         self._lock = threading.Lock()
 
@@ -77,7 +83,7 @@ class Statement:
         found = self._compiled.get(vendor)
         if found is None:
             with self._lock:
-                found = self._compiled.get(vendor) or Compiled(self.build(PLACEHOLDER))
+                found = self._compiled.get(vendor) or Compiled(self.build(self.placeholder), self.placeholder)
                 self._compiled[vendor] = found
         return found
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cases.api.regions import resolve_region
 from cases.models import Case, Locality
 from tests.api.world import World
 
@@ -120,3 +121,14 @@ def test_region_filter_on_other_resources_matches_places_beneath(world, client, 
     else:
         expected = {m.pk for m in world.metrics if (m.locality or m.case.primary_locality).path.startswith(place.path)}
     assert ids == expected
+
+
+@pytest.mark.parametrize("key", ["sichuan", "chengdu", "shaocheng"])
+def test_a_code_resolves_to_the_same_place_as_the_orm_reads_it_padded_or_not(world, key):
+    place = world.places[key]
+    expected = Locality.objects.get(pk=place.pk)
+    for value in (place.code, place.code.ljust(12, "0")):
+        found = resolve_region(value)
+        assert {f.attname: getattr(found, f.attname) for f in Locality._meta.concrete_fields} == {
+            f.attname: getattr(expected, f.attname) for f in Locality._meta.concrete_fields
+        }
