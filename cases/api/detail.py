@@ -11,8 +11,10 @@ from cases.api.serializers import (
     LocalityRefSerializer,
     LocalitySerializer,
     MetricSerializer,
+    ModelSerializer,
     OrganisationSerializer,
     PersonSerializer,
+    Serializer,
     SourceSerializer,
     ThemeSerializer,
 )
@@ -28,23 +30,23 @@ from cases.models import (
 )
 
 
-class CaseRefSerializer(serializers.Serializer):
+class CaseRefSerializer(Serializer):
     public_id = serializers.CharField()
     title_zh = serializers.CharField()
 
 
-class NamedRefSerializer(serializers.Serializer):
+class NamedRefSerializer(Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class InitiativeRefSerializer(serializers.ModelSerializer):
+class InitiativeRefSerializer(ModelSerializer):
     class Meta:
         model = Initiative
         fields = ["id", "name", "name_en", "kind"]
 
 
-class CaseOrganisationSerializer(serializers.ModelSerializer):
+class CaseOrganisationSerializer(ModelSerializer):
     id = serializers.IntegerField(source="organisation.id")
     name = serializers.CharField(source="organisation.name")
     name_en = serializers.CharField(source="organisation.name_en")
@@ -55,7 +57,7 @@ class CaseOrganisationSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "name_en", "kind", "role"]
 
 
-class PositionSerializer(serializers.ModelSerializer):
+class PositionSerializer(ModelSerializer):
     organisation = NamedRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -102,7 +104,7 @@ def _later(fields: list[str]) -> list[str]:
     return [name for name in LATER_SUMMARY_FIELDS if name in fields]
 
 
-class FullCitationsMixin(serializers.Serializer):
+class FullCitationsMixin(Serializer):
     """BibTeX and CSL-JSON citations, on detail pages (the summary rows carry GB/T 7714 and APA)."""
 
     citation_bibtex = serializers.SerializerMethodField(help_text="a BibTeX entry")
@@ -118,7 +120,7 @@ class FullCitationsMixin(serializers.Serializer):
         return self._cite(obj, "csl")
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(ModelSerializer):
     source = CitationSerializer(read_only=True)
 
     class Meta:
@@ -179,7 +181,7 @@ class PersonDetailSerializer(PersonWithPostsSerializer):
         fields = [*PersonWithPostsSerializer.Meta.fields, "note", "cases"]
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(ModelSerializer):
     id = serializers.IntegerField(source="organisation.id")
     name = serializers.CharField(source="organisation.name")
     kind = serializers.CharField(source="organisation.kind")
@@ -197,7 +199,7 @@ class InitiativeDetailSerializer(InitiativeSerializer):
         fields = [*InitiativeSerializer.Meta.fields, "description", "participants", "cases"]
 
 
-class CreditSerializer(serializers.ModelSerializer):
+class CreditSerializer(ModelSerializer):
     person = NamedRefSerializer(read_only=True, allow_null=True)
     organisation = NamedRefSerializer(read_only=True, allow_null=True)
 

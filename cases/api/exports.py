@@ -49,35 +49,45 @@ def metric_rows(queryset: QuerySet) -> Iterator[tuple[Any, ...]]:
     while chunk := list(islice(values, CHUNK_ROWS)):
         sources = first_public_sources([row[0] for row in chunk])
         for row in chunk:
-            # The metric's own place, else its case's primary place (MetricSerializer._place).
-            place = row[3:5] if row[2] else row[5:7]
-            yield (row[0], row[1], *place, *row[7:], *sources.get(row[0], NO_SOURCE))
+            yield metric_row(row, sources.get(row[0], NO_SOURCE))
+
+
+def metric_row(row: tuple[Any, ...], source: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A ``METRIC_VALUES`` row and its first source (``first_sources``) in the serializer's field order."""
+    # The metric's own place, else its case's primary place (MetricSerializer._place).
+    place = row[3:5] if row[2] else row[5:7]
+    return (row[0], row[1], *place, *row[7:], *source)
+
+
+# In this order: first_sources reads them by position.
+QUOTE_VALUES = (
+    "metric_id",
+    "source_id",
+    "source__outlet",
+    "source__headline",
+    "source__publication_date",
+    "source__publication_precision",
+    "source__publication_text",
+)
 
 
 def first_public_sources(metric_ids: list[int]) -> dict[int, tuple[Any, ...]]:
     """Per metric, the source of its first public quote (in ``Evidence`` order, as the serializer's
     ``public_evidence`` prefetch has it): id, outlet, headline, date, precision and citation."""
-    quotes = (
-        Evidence.objects.public()
-        .filter(metric_id__in=metric_ids)
-        .order_by("source", "start")
-        .values_list(
-            "metric_id",
-            "source_id",
-            "source__outlet",
-            "source__headline",
-            "source__publication_date",
-            "source__publication_precision",
-            "source__publication_text",
-        )
-    )
+    quotes = Evidence.objects.public().filter(metric_id__in=metric_ids).order_by("source", "start")
     first: dict[int, tuple[Any, ...]] = {}
-    for metric_id, *source in quotes:
+    for metric_id, *source in quotes.values_list(*QUOTE_VALUES):
         first.setdefault(metric_id, tuple(source))
     bylines = defaultdict(list)
     credits = SourceCredit.objects.filter(source_id__in={source[0] for source in first.values()})
     for source_id, printed in credits.order_by("source_id", "order", "pk").values_list("source_id", "as_printed"):
         bylines[source_id].append(printed)
+    return first_sources(first, bylines)
+
+
+def first_sources(first: dict[int, tuple[Any, ...]], bylines: dict[int, list[str]]) -> dict[int, tuple[Any, ...]]:
+    """Per metric, from its first quote's ``QUOTE_VALUES`` (less the metric id) and the sources'
+    bylines: the source's id, outlet, headline, date, precision and citation."""
     return {
         metric_id: (
             source_id,
@@ -85,7 +95,7 @@ def first_public_sources(metric_ids: list[int]) -> dict[int, tuple[Any, ...]]:
             headline,
             date.isoformat() if date else None,
             precision,
-            source_line(outlet, headline, " ".join(bylines[source_id]), date, text),
+            source_line(outlet, headline, " ".join(bylines.get(source_id, ())), date, text),
         )
         for metric_id, (source_id, outlet, headline, date, precision, text) in first.items()
     }

@@ -12,7 +12,10 @@ Three unambiguous forms:
 
 from __future__ import annotations
 
+from django.db import DEFAULT_DB_ALIAS
+
 from cases.api.errors import AmbiguousRegion
+from cases.api.statements import Statement
 from cases.models import Locality
 from cases.models.places import CODE_LENGTHS
 
@@ -24,11 +27,23 @@ class RegionNotFound(ValueError):
     """The value names no public locality; the message says why."""
 
 
-def _padded(public, value: str) -> Locality | None:
+COLUMNS = [field.attname for field in Locality._meta.concrete_fields]
+# Every coded place is public (LocalityVisibility.public): a code needs no visibility condition,
+# whose two EXISTS cost a fifth of a small region filter's time to build; the lookup itself is
+# compiled once (cases.api.statements), building it was another tenth.
+BY_CODE = Statement(lambda code: Locality.objects.filter(code=code).values(*COLUMNS), placeholder="0code0")
+
+
+def _coded(code: str) -> Locality | None:
+    rows = BY_CODE.rows(code)  # codes are unique: one row or none
+    return Locality.from_db(DEFAULT_DB_ALIAS, COLUMNS, [rows[0][name] for name in COLUMNS]) if rows else None
+
+
+def _padded(value: str) -> Locality | None:
     """The place a zero-padded code stands for: the longest shorter code the zeros complete."""
     for length in sorted(CODE_LENGTH_SET, reverse=True):
         if length < len(value) and value[length:].strip("0") == "" and value[:length].strip("0"):
-            found = public.filter(code=value[:length]).first()
+            found = _coded(value[:length])
             if found is not None:
                 return found
     return None
@@ -40,7 +55,6 @@ def resolve_region(value: str, *, field: str = "region", include_hidden: bool = 
     ``include_hidden`` also finds places only a draft uses, for staff writes.
     """
     value = value.strip()
-    public = Locality.objects.all() if include_hidden else Locality.objects.public()
     if not value:
         raise RegionNotFound("region is empty")
     if value.isdigit() and value.isascii():
@@ -48,10 +62,11 @@ def resolve_region(value: str, *, field: str = "region", include_hidden: bool = 
             raise RegionNotFound(
                 f"{value!r} is not a statistical code (codes have 2, 4, 6, 9 or 12 digits; use id:{value} for an id)"
             )
-        found = public.filter(code=value).first() or _padded(public, value)
+        found = _coded(value) or _padded(value)
         if found is None:
             raise RegionNotFound(f"no locality has the statistical code {value}")
         return found
+    public = Locality.objects.all() if include_hidden else Locality.objects.public()
     if value.startswith("id:"):
         raw = value[3:]
         if not (raw.isdigit() and raw.isascii()) or len(raw) > 18:

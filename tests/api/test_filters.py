@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from cases.api.filters import CaseFilter
 from cases.models import Case, DatePrecision
 from tests.api.world import World
 
@@ -122,3 +123,25 @@ def test_metric_filters(world, client, params, expected):
 def test_case_filter_on_a_draft_public_id_finds_nothing(world, client):
     for endpoint in ("organisations", "people", "initiatives", "sources", "metrics"):
         assert rows(client, endpoint, case=world.draft.public_id) == []
+
+
+def test_filtersets_share_one_form_class_but_each_binds_its_own_values(world):
+    province, prefecture = world.places["sichuan"].code, world.places["chengdu"].code
+    first = CaseFilter({"region": province}, queryset=Case.objects.published())
+    second = CaseFilter({"region": prefecture}, queryset=Case.objects.published())
+    assert type(first.form) is type(second.form)
+    assert first.form is not second.form
+    assert first.is_valid() and second.is_valid()
+    assert (first.form.cleaned_data["region"].code, second.form.cleaned_data["region"].code) == (province, prefecture)
+
+
+def test_a_filterset_for_the_api_holds_only_the_filters_the_request_names(world, client):
+    region = world.places["chengdu"].code
+    named = CaseFilter({"region": region, "theme": "x"}, queryset=Case.objects.published(), named_only=True)
+    assert list(named.filters) == ["region", "theme"]
+    full = CaseFilter({"region": region, "theme": "x"}, queryset=Case.objects.published())
+    assert set(named.qs) == set(full.qs)
+    # A bad value of a named filter is still a 400 naming it.
+    response = client.get("/api/v1/cases/", {"region": "nowhere-at-all", "level": "county"})
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"region"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db.models import Prefetch
 
-from cases.api import prefetch
+from cases.api import detail_lists, prefetch
 from cases.models.visibility import EvidenceQuerySet
 
 BUILDERS = [
@@ -21,10 +21,11 @@ BUILDERS = [
 
 @pytest.fixture
 def cold():
-    for builder in BUILDERS:
+    built = [*BUILDERS, *detail_lists.every_statement()]
+    for builder in built:
         builder.cache_clear()
     yield
-    for builder in BUILDERS:
+    for builder in built:
         builder.cache_clear()
 
 

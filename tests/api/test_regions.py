@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cases.api.regions import resolve_region
 from cases.models import Case, Locality
 from tests.api.world import World
 
@@ -86,6 +87,17 @@ def test_draft_only_compound_is_not_a_public_region(world, client):
     assert client.get("/api/v1/cases/", {"region": compound.name}).status_code == 400
 
 
+def test_every_coded_place_is_public_so_a_code_lookup_skips_the_visibility_check(world, client):
+    # resolve_region looks codes up without Locality.objects.public(): that holds only while
+    # every coded place is public, with or without a published case.
+    coded = Locality.objects.filter(code__isnull=False)
+    assert coded.exists()
+    assert coded.count() == Locality.objects.public().filter(code__isnull=False).count()
+    unused = coded.exclude(primary_cases__isnull=False).exclude(cases__isnull=False).first()
+    assert unused is not None
+    assert client.get("/api/v1/cases/", {"region": unused.code}).status_code == 200
+
+
 @pytest.mark.parametrize(
     ("endpoint", "key"),
     [("localities", "qingyang"), ("organisations", "changcheng"), ("initiatives", "sichuan"), ("metrics", "sichuan")],
@@ -109,3 +121,14 @@ def test_region_filter_on_other_resources_matches_places_beneath(world, client, 
     else:
         expected = {m.pk for m in world.metrics if (m.locality or m.case.primary_locality).path.startswith(place.path)}
     assert ids == expected
+
+
+@pytest.mark.parametrize("key", ["sichuan", "chengdu", "shaocheng"])
+def test_a_code_resolves_to_the_same_place_as_the_orm_reads_it_padded_or_not(world, key):
+    place = world.places[key]
+    expected = Locality.objects.get(pk=place.pk)
+    for value in (place.code, place.code.ljust(12, "0")):
+        found = resolve_region(value)
+        assert {f.attname: getattr(found, f.attname) for f in Locality._meta.concrete_fields} == {
+            f.attname: getattr(expected, f.attname) for f in Locality._meta.concrete_fields
+        }
