@@ -62,6 +62,8 @@ class Reading:
         self.publication = publication
         self.themes = themes
         self.facts: dict[tuple[str, str], Fact] = {}
+        # Spans read from page furniture on purpose (作者：某某 in a meta line): kept though chrome.
+        self.from_furniture: set[tuple[int, int]] = set()
         self.gazetteer = get_gazetteer()
         self.known = gazetteer_mentions(self.work, self.gazetteer)
         villages = village_mentions(self.work, self.known, self.gazetteer)
@@ -135,7 +137,11 @@ def extract(text: str, *, publication: datetime.date | None = None, themes: list
     for fact in reading.facts.values():
         # Page furniture (breadcrumbs, page labels, 责任编辑 …) proposes nothing.
         if fact.payload.get("credit_role") != "source":  # a 来源 line is furniture, its outlet is not
-            fact.spans = [s for s in fact.spans if not any(a <= s[0] < b for a, b in chrome)]
+            fact.spans = [
+                s
+                for s in fact.spans
+                if s in reading.from_furniture or not any(a <= s[0] < b for a, b in chrome)
+            ]
         if fact.spans:
             facts.append(fact)
     return sorted(facts, key=lambda f: (f.start, f.fact_type))
@@ -196,6 +202,7 @@ def propose_people(reading: Reading) -> None:
             if position not in fact.payload["positions"]:
                 fact.payload["positions"].append(position)
     _credits(reading, agencies=False)
+    _meta_people(reading)
     _statistical_people(reading.work, reading, reading.chrome, reading.places, reading.gazetteer)
 
 
@@ -203,7 +210,10 @@ def propose_metrics(reading: Reading) -> None:
     """Numbers with what they count, the indicator they map to (or suggestions) and the place before them."""
     indicators = list(Indicator.objects.all())
     places = reading.places
+    coded = [(m.start, m.end) for m in places if m.place is not None]
     for metric in metric_mentions(reading.work):
+        if any(a <= metric.start < b and metric.end <= b + 1 for a, b in coded):
+            continue  # 开鲁五村, 五四村: a numeral inside a coded place's name counts nothing
         key = f"{metric.indicator}:{metric.value}:{metric.value_upper or ''}"
         if metric.indicator is None:
             key = f"{metric.unit}:{metric.value}:{metric.value_upper or ''}:{metric.counted}"
@@ -272,6 +282,20 @@ def _suggestions(metric, indicators: list[Indicator]) -> list[str]:
             ["coverage_share"] if metric.unit == "%" else [i.code for i in ranked[:1]]
         )
     return codes[:3]
+
+
+def _meta_people(reading: Reading) -> None:
+    """作者：某某　编辑：某某: people a web page credits in its furniture, which no byline rule reads."""
+    for credit in splitting.meta_credits(reading.text):
+        if credit.start not in reading.view.offsets:
+            continue
+        start = reading.view.offsets.index(credit.start)
+        payload = {"name": credit.name, "positions": [], "as_printed": credit.as_printed}
+        if credit.role:
+            payload["credit_role"] = credit.role
+        fact = reading.add(FactType.PERSON, credit.name, credit.name, payload, start, start + len(credit.name), 0.85)
+        reading.from_furniture.add(reading.view.span(start, start + len(credit.name)))
+        fact.payload.setdefault("as_printed", credit.as_printed)
 
 
 def _statistical_people(work: str, out: Reading, chrome: list[tuple[int, int]], places, gazetteer) -> None:

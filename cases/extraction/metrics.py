@@ -75,8 +75,14 @@ def counted_after(text: str, position: int) -> str:
     """The noun phrase right after a measure word: 18个小区 → 小区; 10人吸纳进议事会 → nothing."""
     rest = text[position : position + 12]
     rest = rest[: next((i for i, ch in enumerate(rest) if not is_han(ch) and ch not in '“”"'), len(rest))]
+    rest = rest.replace("“", "").replace("”", "").replace('"', "")
     words = []
-    for word, flag in _tokens(rest.replace("“", "").replace("”", "").replace('"', "")):
+    # A noun jieba cuts apart (嘎查 → 嘎/查) is read whole.
+    whole = next((noun for noun in metrics().get("whole_nouns", ()) if rest.startswith(noun)), None)
+    if whole:
+        words.append(whole)
+        rest = rest[len(whole) :]
+    for word, flag in _tokens(rest):
         if not _is_noun(flag) or word in ("和", "与", "及", "等"):
             break
         if words and len("".join(words)) + len(word) > _COUNTED_MAX:
@@ -105,7 +111,8 @@ def counted_before(text: str, position: int, floor: int) -> str:
 
 
 def _indicator(unit: str, counted: str, clause: str) -> str | None:
-    head = _tokens(counted)[0][0] if counted else ""
+    whole = next((noun for noun in metrics().get("whole_nouns", ()) if counted.startswith(noun)), None)
+    head = whole or (_tokens(counted)[0][0] if counted else "")
     for rule in metrics()["indicators"]:
         if "units" in rule and unit not in rule["units"]:
             continue
@@ -190,10 +197,16 @@ def _in_slogan(text: str, start: int, end: int) -> bool:
 _NOUN_UNITS = ("村",)
 
 
+def _is_whole_noun(phrase: str) -> bool:
+    return phrase.startswith(tuple(metrics().get("whole_nouns", ())))
+
+
 def _is_verb(phrase: str) -> bool:
     """True when LAC reads ``phrase`` as verbs only (办结, 推动): no noun to count."""
     from cases.extraction import ner
 
+    if _is_whole_noun(phrase):
+        return False
     tokens = ner.tokens(phrase)
     return bool(tokens) and all(t.tag in ("v", "vd", "ad", "d") for t in tokens)
 
@@ -201,6 +214,8 @@ def _is_verb(phrase: str) -> bool:
 def _starts_with_verb(phrase: str) -> bool:
     from cases.extraction import ner
 
+    if _is_whole_noun(phrase):
+        return False
     tokens = ner.tokens(phrase)
     return bool(tokens) and tokens[0].tag in ("v", "vd")
 
