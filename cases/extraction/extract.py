@@ -20,7 +20,14 @@ from cases.extraction.gazetteer import LEVEL_RANK, get_gazetteer
 from cases.extraction.metrics import metric_mentions
 from cases.extraction.numbers import date_mentions
 from cases.extraction.people import person_mentions
-from cases.extraction.places import Mention, assign_parents, gazetteer_mentions, new_place_mentions, village_mentions
+from cases.extraction.places import (
+    Mention,
+    assign_parents,
+    gazetteer_mentions,
+    new_place_mentions,
+    settle_committee_names,
+    village_mentions,
+)
 from cases.extraction.textview import is_han, make_view
 from cases.models import FactType, Indicator, Level, Theme
 
@@ -69,6 +76,7 @@ class Reading:
         villages = village_mentions(self.work, self.known, self.gazetteer)
         new = new_place_mentions(self.work, self.known + villages)
         assign_parents(new, self.known + villages)
+        settle_committee_names(new)
         self.places = sorted(self.known + villages + new, key=lambda m: m.start)
         self.orgs = organisation_mentions(self.work, self.places)
 

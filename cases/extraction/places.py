@@ -416,3 +416,33 @@ def assign_parents(new: list[Mention], known: list[Mention]) -> None:
             continue
         for m in mentions:
             m.parent, m.parent_mention = with_parent.parent, with_parent.parent_mention
+
+
+def settle_committee_names(new: list[Mention]) -> None:
+    """A new 某某社区 under a township where the gazetteer has 某某居委会: that committee's place.
+
+    NBS names many towns' and cities' residents' committees 某某居委会 (西关居委会, 程关东居委会) and
+    papers write them 某某社区; the short form alone (西关) is ambiguous, so the gazetteer match
+    misses them. Only an exact stem under the printed township is taken, and only when it is the
+    one such committee there.
+    """
+    from django.db.models import Q
+
+    from cases.models import Locality, LocalityAlias
+
+    wanted = [m for m in new if m.place is None and m.name.endswith("社区") and m.parent is not None]
+    wanted = [m for m in wanted if m.parent.level == Level.TOWNSHIP and len(m.name) > 3]
+    for m in wanted:
+        stem = m.name[: -len("社区")]
+        children = Locality.objects.filter(parent_id=m.parent.id, level=Level.COMMUNITY, code__isnull=False)
+        by_alias = LocalityAlias.objects.filter(locality__in=children, name=stem).values_list("locality_id", flat=True)
+        rows = list(
+            children.filter(Q(name__in=(f"{stem}居委会", f"{stem}社区居委会")) | Q(pk__in=by_alias)).values_list(
+                "id", "code", "name", "level", "parent_id"
+            )
+        )
+        if len(rows) == 1:
+            m.place = Place(*rows[0])
+            m.level = Level.COMMUNITY
+            m.parent = None
+            m.confidence = 0.8
