@@ -236,7 +236,12 @@ def village_mentions(text: str, known: list[Mention], gazetteer: Gazetteer) -> l
     """Villages and communities of the gazetteer, resolved by the places named around them."""
     if not known:
         return []
-    taken = [(m.start, m.end) for m in known]
+    # A bare short form of an upper place may be the start of a village's name (大悟 in 大悟山村) or
+    # the village's own short form in a list (陇东 in 括苍、杭川、陇东3个村): it yields to a village of
+    # a township the text names.
+    soft = [m for m in known if m.place is not None and m.options and all(e.is_short for e in m.options)]
+    taken = [(m.start, m.end) for m in known if m not in soft]
+    townships = {m.place.code for m in known if m.place is not None and m.place.level == Level.TOWNSHIP}
     matches = [
         (start, end, word)
         for start, end, word in gazetteer.villages.find(text)
@@ -244,8 +249,26 @@ def village_mentions(text: str, known: list[Mention], gazetteer: Gazetteer) -> l
     ]
     if not matches:
         return []
-    context = {m.place.code: m for m in known if m.place is not None}
     candidates = gazetteer.villages.candidates({word for _, _, word in matches})
+    yielded: list[Mention] = []
+    kept_matches = []
+    for start, end, word in matches:
+        over = [m for m in soft if m.start < end and start < m.end]
+        if not over:
+            kept_matches.append((start, end, word))
+            continue
+        inside = all(start <= m.start and m.end <= end for m in over)
+        longer = all(end - start > m.end - m.start for m in over)
+        under_town = [p for p in candidates.get(word, []) if p.code[:9] in townships]
+        if inside and len(under_town) == 1 and (longer or not any(m.place.code in townships for m in over)):
+            kept_matches.append((start, end, word))
+            yielded += over
+    matches = kept_matches
+    if yielded:
+        known[:] = [m for m in known if m not in yielded]
+    if not matches:
+        return []
+    context = {m.place.code: m for m in known if m.place is not None}
     proposals: list[tuple[int, int, int, Mention]] = []
     elsewhere_words: set[str] = set()  # printed once under a town that has no such village
     for start, end, word in matches:
