@@ -53,6 +53,23 @@ _DESCRIPTIVE_START = ("辖区", "辖内", "周边", "全市", "全县", "全区"
 _PLACE_INTRODUCERS = ("在", "走进", "来到", "到")
 # After a bare short form of a village, what may follow: punctuation, a list, a count, 的.
 _AFTER_SHORT_FORM = set("、，。；：和与及两三等的")
+# Villages listed by their bare names before a count of villages: 括苍、杭川、陇东3个村, 沈宅、岩下两村,
+# 艾日格、卫境两个嘎查. Each item is a village's short form, even one that is an ordinary word.
+_LISTED_VILLAGES_RE = re.compile(
+    r"(?P<items>[\u4e00-\u9fff]{2,5}(?:[、和与及][\u4e00-\u9fff]{2,5})+)"
+    r"(?:[两二三四五六七八九十]|\d{1,2})个?(?:行政村|村庄|村|嘎查|社区)"
+)
+
+
+def _listed_items(text: str) -> set[tuple[int, int]]:
+    """The spans of the items of each list of villages written without 村."""
+    spans = set()
+    for match in _LISTED_VILLAGES_RE.finditer(text):
+        position = match.start("items")
+        for item in re.split(r"[、和与及]", match.group("items")):
+            spans.add((position, position + len(item)))
+            position += len(item) + 1
+    return spans
 _NEW_PLACE_RE = re.compile("|".join(sorted(NEW_PLACE_SUFFIXES, key=len, reverse=True)))
 _NON_REFERRING = (
     "有的",
@@ -269,6 +286,7 @@ def village_mentions(text: str, known: list[Mention], gazetteer: Gazetteer) -> l
     if not matches:
         return []
     context = {m.place.code: m for m in known if m.place is not None}
+    listed = _listed_items(text)
     proposals: list[tuple[int, int, int, Mention]] = []
     elsewhere_words: set[str] = set()  # printed once under a town that has no such village
     for start, end, word in matches:
@@ -286,6 +304,8 @@ def village_mentions(text: str, known: list[Mention], gazetteer: Gazetteer) -> l
             continue
         length, level, supported = support
         adjacent = [p for p in supported if context[p.code[:length]].end == start]
+        if (start, end) in listed and level == Level.TOWNSHIP:
+            adjacent = adjacent or supported  # 陇东 in 括苍、杭川、陇东3个村 under a named town
         if not adjacent and (not full or level != Level.TOWNSHIP) and is_ordinary_word(word):
             continue  # 和平 in 和平发展, 新村 in 和美新村, even with a county of a 和平村 in the text
         if not full and not adjacent and is_han(text[end : end + 1]) and text[end] not in _AFTER_SHORT_FORM:
