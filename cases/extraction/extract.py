@@ -146,9 +146,7 @@ def extract(text: str, *, publication: datetime.date | None = None, themes: list
         # Page furniture (breadcrumbs, page labels, 责任编辑 …) proposes nothing.
         if fact.payload.get("credit_role") != "source":  # a 来源 line is furniture, its outlet is not
             fact.spans = [
-                s
-                for s in fact.spans
-                if s in reading.from_furniture or not any(a <= s[0] < b for a, b in chrome)
+                s for s in fact.spans if s in reading.from_furniture or not any(a <= s[0] < b for a, b in chrome)
             ]
         if fact.spans:
             facts.append(fact)

@@ -70,6 +70,8 @@ def _listed_items(text: str) -> set[tuple[int, int]]:
             spans.add((position, position + len(item)))
             position += len(item) + 1
     return spans
+
+
 _NEW_PLACE_RE = re.compile("|".join(sorted(NEW_PLACE_SUFFIXES, key=len, reverse=True)))
 _NON_REFERRING = (
     "有的",

@@ -1,0 +1,112 @@
+"""Forms found in the third held-out round (``fixtures/held_out_3``): herding villages named by
+their committees, villages listed by bare names before a count, a county's short form at the start of
+a village's name, residents' committees written as 社区, numerals inside place names, Yi names,
+credits and publishers in page furniture, mastheads. Texts are written for these tests; places are
+fixture gazetteer rows (``tests/fixtures/gazetteer/make_fixture.py``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from cases.extraction.extract import extract
+from seeds.gazetteer.build import village_place_name
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+def of_type(text: str, fact_type: str) -> list:
+    return [f for f in extract(text) if f.fact_type == fact_type]
+
+
+def codes(text: str) -> set[str]:
+    return {f.payload["code"] for f in of_type(text, "locality") if f.payload.get("code")}
+
+
+def names(text: str, fact_type: str) -> dict[str, dict]:
+    return {f.payload["name"]: f.payload for f in of_type(text, fact_type)}
+
+
+def test_a_herding_village_committee_row_is_named_as_its_gacha():
+    assert village_place_name("艾日格嘎查委员会") == "艾日格嘎查"
+
+
+def test_gachas_listed_by_their_bare_names_get_their_codes():
+    found = codes("四子王旗江岸苏木“马背宣讲队”先后走进艾日格、卫境两个嘎查，把政策送到牧民家门口。")
+    assert {"150929201200", "150929201203"} <= found
+
+
+def test_a_count_of_gachas_is_a_count_of_villages():
+    (metric,) = [f for f in of_type("下一步将把宣讲范围扩大到全苏木8个嘎查。", "metric")]
+    assert metric.payload["counted"] == "嘎查"
+    assert metric.payload["indicator"] == "villages_covered"
+
+
+def test_every_bare_name_of_a_list_before_a_count_of_villages_is_a_village_of_the_town():
+    found = codes("缙云县壶镇镇以括苍、杭川、陇东3个村为主体组建强村公司，总投资1280万元。")
+    assert {"331122101330", "331122101337", "331122101338"} <= found
+
+
+def test_a_county_short_form_at_the_start_of_a_village_name_yields_to_the_village():
+    found = codes("大悟县芳畈镇以大悟山村为中心，辐射带动吴河村成立联合党委。")
+    assert "420922102200" in found
+
+
+def test_a_community_written_for_a_residents_committee_of_the_town_is_that_committee():
+    facts = of_type("西平县柏城街道推行三方联动机制。在西关社区，物业公司新增充电桩40个。", "locality")
+    assert "411721001002" in {f.payload.get("code") for f in facts}
+    assert not [f for f in facts if f.payload.get("new") and f.payload["name"] == "西关社区"]
+
+
+def test_a_numeral_inside_a_coded_place_name_is_not_a_metric():
+    metrics = of_type("杨浦区殷行街道开鲁五村今年签约加装电梯18台，开鲁四村也在推进。", "metric")
+    assert [Decimal(f.payload["value"]) for f in metrics] == [Decimal(18)]
+
+
+def test_villages_counted_with_the_cantonese_classifier_are_villages():
+    (metric,) = of_type("杏坛镇逢简村、北水村等4条村近日联合成立强村公司。", "metric")
+    assert metric.payload["indicator"] == "villages_covered"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("驻村第一书记阿的拉哈和村“两委”干部围坐在火塘边。", "阿的拉哈"),
+        ("“现在能省两三万元。”火洛村村民俄木伍沙说。", "俄木伍沙"),
+        ("嘎查党支部书记、嘎查达其木格介绍，嘎查今年新建储草棚6座。", "其木格"),
+    ],
+)
+def test_a_name_after_a_title_is_read_without_a_common_surname(text, name):
+    assert name in names(text, "person")
+
+
+def test_people_credited_in_a_pages_meta_line_are_proposed():
+    meta = "来源：昭觉县融媒体中心　作者：吉克阿依　编辑：沙马日火　2024-12-18 09:30"
+    text = f"昭觉：火塘夜话\n\n{meta}\n\n夜幕降临，村民围坐。"
+    found = names(text, "person")
+    assert found["吉克阿依"]["credit_role"] == "author"
+    assert "沙马日火" in found
+
+
+def test_a_placeholder_editor_in_a_meta_line_is_not_a_person():
+    text = "标题\n\n编辑：王某某\n\n近日，社区召开议事会。"
+    assert "王某某" not in names(text, "person")
+
+
+def test_the_publisher_in_a_government_sites_header_is_proposed():
+    header = "索引号：11150929MB1D40271X/2024-00158 | 发布机构：江岸苏木人民政府 | 发布日期：2024-08-12"
+    text = f"{header}\n\n近日，江岸苏木开展宣讲。"
+    assert "江岸苏木人民政府" in names(text, "organisation")
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet"),
+    [
+        ("解放日报　2024年11月05日　第05版：城事\n\n老小区加装电梯\n\n殷行街道今年签约加装电梯18台。", "解放日报"),
+        ("【大公報訊】記者 黃敏 佛山報道：杏壇鎮四條村近日聯合成立公司。", "大公报"),
+    ],
+)
+def test_a_masthead_printed_with_its_date_or_wire_tag_is_media(text, outlet):
+    assert names(text, "organisation")[outlet]["kind"] == "media"
