@@ -293,6 +293,8 @@ def organisation_mentions(text: str, places: list[Mention]) -> list[OrgMention]:
             joined = start != (start := _over_conjunction(text, start, suffix_start, place_by_end))
         if joined:
             start = _after_last_verb(text, start, suffix_start)  # 能与物业公司: 能 is no part of a name
+        # A name never starts inside a place's name: 逢简村党委, though jieba reads 逢 as a verb.
+        start = next((m.start for m in places if m.start < start < m.end), start)
         printed = text[start:end]
         stem = text[start:suffix_start]
         locality = place_by_start.get(start)

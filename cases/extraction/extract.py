@@ -28,6 +28,7 @@ from cases.extraction.places import (
     settle_committee_names,
     village_mentions,
 )
+from cases.extraction.segmenter import is_ordinary_word
 from cases.extraction.textview import is_han, make_view
 from cases.models import FactType, Indicator, Level, Theme
 
@@ -322,6 +323,10 @@ def _statistical_people(work: str, out: Reading, chrome: list[tuple[int, int]], 
                 continue
         elif not looks_like_person_name(name) or name in NOT_NAMES:
             continue
+        elif len(name) == 4 and is_ordinary_word(name):
+            continue  # 陈规陋习: an idiom LAC reads as a name
+        elif len(name) == 3 and is_ordinary_word(work[token.start : token.end + 1]):
+            continue  # 代表大 of 代表大会: a word that goes on
         a, b = out.view.span(token.start, token.end)
         if any(x <= a < y for x, y in chrome):
             continue

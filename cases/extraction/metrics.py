@@ -91,8 +91,17 @@ def counted_after(text: str, position: int) -> str:
     return "".join(words)
 
 
+# Measure words of time, after which 半 dates an event (公司成立半年) rather than measures anything.
+_DURATIONS = ("年", "月", "个月", "周", "天")
+
+
 def counted_before(text: str, position: int, floor: int) -> str:
-    """The noun phrase before a number, after the last verb: 共受理群众诉求1.2万件 → 群众诉求."""
+    """The noun phrase before a number, after the last verb: 共受理群众诉求1.2万件 → 群众诉求; a short
+    bracket goes with the noun before it (覆盖村（社区）57个 → 村（社区）)."""
+    bracket = re.search(r"[（(][\u4e00-\u9fff]{1,4}[）)]$", text[max(floor, position - 6) : position])
+    if bracket is not None and position - len(bracket.group()) > floor:
+        noun = counted_before(text, position - len(bracket.group()), floor)
+        return noun + bracket.group() if noun else ""
     i = position
     while i > max(floor, position - 20) and (is_han(text[i - 1]) or text[i - 1] in '“”"'):
         i -= 1
@@ -282,6 +291,8 @@ def metric_mentions(text: str) -> list[MetricMention]:
             continue  # “三类监督”; but “15分钟生活圈” measures a radius
         if match.group("unit") == "年" and re.match(r"[级代度底初前后里中内来]", text[match.end() : match.end() + 1]):
             continue
+        if match.group("num") == "半" and match.group("unit") in _DURATIONS:
+            continue  # 成立半年: when something happened, not how long a service has run (坚持30多年)
         if match.group("unit") in ("届", "次") and re.match(CN_NUM + "中全会", text[match.end() : match.end() + 6]):
             continue  # 二十届三中全会: an ordinal
         parsed = _value(match)

@@ -91,6 +91,12 @@ def _minority_name(text: str, at: int) -> str | None:
     return None
 
 
+# Words that may follow a name and are also common given-name characters (楼志刚介绍 is 楼志刚).
+_GIVEN_OR_AFTER = set("刚正曾才仍再常")
+# What surely follows a whole name: a verb of speech, or punctuation.
+_SPEECH_AFTER = re.compile(r"(?:[^\u4e00-\u9fff]|说|介绍|表示|告诉|认为|指出|坦言|感慨|笑着|回忆|补充|解释|强调|透露)")
+
+
 def _read_name(text: str, at: int) -> str | None:
     surname_length = 2 if text[at : at + 2] in COMPOUND_SURNAMES else 1
     if surname_length == 1 and text[at : at + 1] not in SURNAMES:
@@ -102,6 +108,14 @@ def _read_name(text: str, at: int) -> str | None:
         if candidate in _NAME_STOP:
             return None
         if _ends_name(text, at + length):
+            after = text[at + length : at + length + 1]
+            longer_end = at + length + 1
+            if (
+                length == surname_length + 1
+                and after in _GIVEN_OR_AFTER
+                and (longer_end >= len(text) or _SPEECH_AFTER.match(text, longer_end))
+            ):
+                return candidate + after
             return candidate
     return None
 
