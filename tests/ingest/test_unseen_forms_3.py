@@ -110,3 +110,28 @@ def test_the_publisher_in_a_government_sites_header_is_proposed():
 )
 def test_a_masthead_printed_with_its_date_or_wire_tag_is_media(text, outlet):
     assert names(text, "organisation")[outlet]["kind"] == "media"
+
+
+def test_a_bodys_name_never_starts_inside_the_place_before_its_suffix():
+    found = names("杏坛镇逢简村、北水村联合成立公司。逢简村党委书记说，公司已提供岗位120多个。", "organisation")
+    assert "逢简村党委" in found
+    assert "简村党委" not in found
+
+
+def test_a_short_bracket_after_a_noun_is_part_of_what_is_counted():
+    metrics = {f.payload["value"]: f.payload for f in of_type("全县已组建联合党委11个，覆盖村（社区）57个。", "metric")}
+    assert metrics["57"]["counted"] == "村（社区）"
+    assert metrics["57"]["indicator"] == "villages_covered"
+
+
+def test_half_a_year_after_an_event_is_not_a_metric():
+    assert not of_type("公司成立半年，已为村民提供就业岗位。", "metric")
+
+
+def test_a_given_name_character_that_can_follow_names_is_read_into_the_name():
+    assert "楼志刚" in names("壶镇镇党委书记楼志刚介绍，镇里每季度公开一次账目。", "person")
+
+
+def test_an_idiom_is_not_a_person():
+    found = names("镇党委书记马海军介绍，高价彩礼、薄养厚葬等陈规陋习明显减少。", "person")
+    assert "陈规陋习" not in found
