@@ -268,6 +268,12 @@ def village_mentions(text: str, known: list[Mention], gazetteer: Gazetteer) -> l
     ]
     if not matches:
         return []
+    # Only a match that holds the whole short form may take its place (大悟山村 holds 大悟).
+    matches = [
+        (start, end, word)
+        for start, end, word in matches
+        if all(start <= m.start and m.end <= end for m in soft if m.start < end and start < m.end)
+    ]
     candidates = gazetteer.villages.candidates({word for _, _, word in matches})
     yielded: list[Mention] = []
     kept_matches = []
