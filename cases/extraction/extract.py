@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from cases.extraction import splitting
-from cases.extraction.actors import organisation_mentions
+from cases.extraction.actors import FIRM_KINDS, organisation_mentions
 from cases.extraction.gazetteer import LEVEL_RANK, get_gazetteer
 from cases.extraction.metrics import metric_mentions
 from cases.extraction.numbers import date_mentions
@@ -156,7 +156,14 @@ def extract(text: str, *, publication: datetime.date | None = None, themes: list
 
 def propose_localities(reading: Reading) -> None:
     """Gazetteer places, villages and new places, less those printed only to qualify another."""
-    only_qualifying = _only_qualifying(reading.work, reading.known, reading.orgs)  # once: every place × every body
+    chrome = [
+        (reading.view.offsets.index(a), reading.view.offsets.index(a) + (b - a))
+        for a, b in reading.chrome
+        if a in reading.view.offsets
+    ]
+    only_qualifying = _only_qualifying(
+        reading.work, reading.known, reading.orgs, chrome
+    )  # once: every place × every body
     for m in reading.places:
         if m.place is not None and m.place.code in only_qualifying:
             continue
@@ -340,15 +347,18 @@ def _statistical_people(work: str, out: Reading, chrome: list[tuple[int, int]], 
             fact.spans.append((a, b))
 
 
-def _only_qualifying(text: str, known: list[Mention], orgs) -> set[str]:
+def _only_qualifying(text: str, known: list[Mention], orgs, chrome=()) -> set[str]:
     """Codes of places printed only to qualify a more specific one (四川成都市) or as a short form
     inside organisation names (南海安和物业公司) when the text also names a place beneath them."""
     # Only short forms: 四川省住建厅 is a provincial body, 南海安和物业 a firm with a place in its brand.
+    # A firm's registered name (佛山市顺德区某某农业发展有限公司) carries its places whole, short or not.
     inside_org = {
         id(m)
         for m in known
         for o in orgs
-        if o.start <= m.start and m.end < o.end and all(e.is_short for e in m.options if e.place.id == m.place.id)
+        if o.start <= m.start
+        and m.end < o.end
+        and (o.kind in FIRM_KINDS or all(e.is_short for e in m.options if e.place.id == m.place.id))
     }
     codes = {m.place.code for m in known}
     kept = set()
@@ -356,16 +366,19 @@ def _only_qualifying(text: str, known: list[Mention], orgs) -> set[str]:
         if m.qualifier:
             continue
         beneath = any(code != m.place.code and code.startswith(m.place.code) for code in codes)
-        if beneath and m.rank <= LEVEL_RANK[Level.COUNTY] and not _on_its_own(text, m, orgs):
+        if beneath and m.rank <= LEVEL_RANK[Level.COUNTY] and not _on_its_own(text, m, orgs, chrome):
             continue  # 祥周镇是田东县的…, 南宁市西乡塘区的老城区: the container of a place the text is about
         if id(m) not in inside_org or not beneath:
             kept.add(m.place.code)
     return codes - kept
 
 
-def _on_its_own(text: str, m: Mention, orgs) -> bool:
-    """A county or city named as the subject of a clause (三都是…, 包河区今年…), not inside a body's name."""
+def _on_its_own(text: str, m: Mention, orgs, chrome=()) -> bool:
+    """A county or city named as the subject of a clause (三都是…, 包河区今年…), not inside a body's
+    name nor in a page's furniture (第A3版：兴化新闻)."""
     if any(o.start <= m.start and m.end <= o.end for o in orgs):
+        return False
+    if any(a <= m.start < b for a, b in chrome):
         return False
     return m.start == 0 or not is_han(text[m.start - 1]) or text.endswith(("在", "全"), 0, m.start)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from cases.extraction.actors import OrgMention, _get
 from cases.extraction.lexicon import COMPOUND_SURNAMES, SURNAMES, is_minority_name, people
+from cases.extraction.segmenter import is_ordinary_word
 from cases.extraction.textview import is_han
 
 _DOTTED = re.compile(r"[\u4e00-\u9fff]{2,6}(?:·[\u4e00-\u9fff]{2,8})+")
@@ -187,6 +188,8 @@ def person_mentions(text: str, orgs: list[OrgMention]) -> list[PersonMention]:
         )
         if name is None or (not strong and _is_word(name)):
             continue
+        if len(name) == 3 and is_ordinary_word(text[at : at + 4]):
+            continue  # 村民代表大会: 代 is a surname, and 代表大 the start of a word
         org = org_by_end.get(start)
         title_start = org.start if org is not None else start
         found.append(

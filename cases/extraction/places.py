@@ -139,11 +139,14 @@ def _province(resolved: list[Mention]) -> str | None:
     return ranked[0][0]
 
 
-_DATELINE = re.compile(r"\s*[0-9０-９一二三四五六七八九十]{1,3}月[0-9０-９一二三四五六七八九十]{1,3}日\s*电")
+# 哈尔滨6月18日电 after an outlet, or 记者 某某 佛山报道： opening a report: where the reporter filed from.
+_DATELINE = re.compile(
+    r"\s*[0-9０-９一二三四五六七八九十]{1,3}月[0-9０-９一二三四五六七八九十]{1,3}日\s*电|(?:报道|報道)[:：]"
+)
 
 
 def _is_dateline(text: str, mention: Mention) -> bool:
-    """本报哈尔滨6月18日电, 新华社兰州5月14日电: the reporter's city, not a place of the report."""
+    """本报哈尔滨6月18日电, 新华社兰州5月14日电, 记者 某某 佛山报道: the reporter's city, not a place of the report."""
     return _DATELINE.match(text, mention.end) is not None
 
 
