@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from cases.extraction import splitting
-from cases.extraction.actors import FIRM_KINDS, organisation_mentions
+from cases.extraction.actors import organisation_mentions
 from cases.extraction.gazetteer import LEVEL_RANK, get_gazetteer
 from cases.extraction.metrics import metric_mentions
 from cases.extraction.numbers import date_mentions
@@ -351,14 +351,11 @@ def _only_qualifying(text: str, known: list[Mention], orgs, chrome=()) -> set[st
     """Codes of places printed only to qualify a more specific one (四川成都市) or as a short form
     inside organisation names (南海安和物业公司) when the text also names a place beneath them."""
     # Only short forms: 四川省住建厅 is a provincial body, 南海安和物业 a firm with a place in its brand.
-    # A firm's registered name (佛山市顺德区某某农业发展有限公司) carries its places whole, short or not.
     inside_org = {
         id(m)
         for m in known
         for o in orgs
-        if o.start <= m.start
-        and m.end < o.end
-        and (o.kind in FIRM_KINDS or all(e.is_short for e in m.options if e.place.id == m.place.id))
+        if o.start <= m.start and m.end < o.end and all(e.is_short for e in m.options if e.place.id == m.place.id)
     }
     codes = {m.place.code for m in known}
     kept = set()

@@ -137,3 +137,17 @@ def test_a_given_name_character_that_can_follow_names_is_read_into_the_name():
 def test_an_idiom_is_not_a_person():
     found = names("镇党委书记马海军介绍，高价彩礼、薄养厚葬等陈规陋习明显减少。", "person")
     assert "陈规陋习" not in found
+
+
+def test_a_county_named_only_in_a_page_label_is_not_a_place_of_the_report():
+    text = "泰州日报　第A3版：兴化新闻\n\n“微网格”里办成群众身边事\n\n兴化市安丰镇塘港村网格员每天走村串户。"
+    assert "321281" not in codes(text)
+
+
+def test_the_city_a_reporter_files_from_is_not_a_place_of_the_report():
+    text = "【大公報訊】記者 黃敏 佛山報道：順德區杏壇鎮逢簡村近日成立強村公司。"
+    assert "4406" not in codes(text)
+
+
+def test_a_surname_that_starts_an_ordinary_word_after_a_weak_title_is_no_name():
+    assert not names("经村民代表大会表决，各村出资50万元。", "person")
