@@ -151,3 +151,21 @@ def test_the_city_a_reporter_files_from_is_not_a_place_of_the_report():
 
 def test_a_surname_that_starts_an_ordinary_word_after_a_weak_title_is_no_name():
     assert not names("经村民代表大会表决，各村出资50万元。", "person")
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("缙云县壶镇镇括苍村党总支书记、村委会主任应建华说，抱团才能办成大事。", "括苍村村委会"),
+        ("德阳市旌阳区东湖街道党工委副书记、办事处主任唐永春说，效果好得多。", "东湖街道办事处"),
+        ("佛山市顺德区杏坛镇人大主席梁志强介绍，4村各出资50万元。", "杏坛镇人大"),
+    ],
+)
+def test_a_body_named_in_a_title_by_its_suffix_or_abbreviation_is_the_places(text, body):
+    assert body in names(text, "organisation")
+
+
+def test_a_level_committee_printed_only_to_qualify_its_department_is_not_proposed():
+    found = names("大悟县委组织部相关负责人表示，全县已组建联合党委11个。", "organisation")
+    assert "大悟县委组织部" in found
+    assert "大悟县委" not in found
