@@ -27,7 +27,7 @@ _CLAUSE_END = re.compile(r"[。；;,，!！?？：:\n]")
 _NOT_NOUN = ("d", "p", "c", "u", "r", "t", "f", "ad", "y", "e")
 # Linking words between what is counted and the number (种植面积达到1200亩, 约占总人口的65%).
 _LINKS = (
-    *("达到", "达", "为", "占", "约占", "是", "有", "共有", "到", "至", "的", "了", "从", "由"),
+    *("达到", "达", "为", "占", "约占", "是", "有", "共有", "已有", "已达", "现有", "到", "至", "的", "了", "从", "由"),
     *("提升", "提高", "增加", "增长", "上升", "下降", "降低", "减少", "分别", "累计", "共计"),
 )
 _COUNTED_MAX = 8
@@ -79,6 +79,8 @@ def counted_after(text: str, position: int) -> str:
     words = []
     # A noun jieba cuts apart (嘎查 → 嘎/查) is read whole.
     whole = next((noun for noun in metrics().get("whole_nouns", ()) if rest.startswith(noun)), None)
+    if rest in metrics().get("alone_nouns", ()):
+        return rest  # 开了五十多次会。: 会 alone before punctuation is the meeting, not "can"
     if whole:
         words.append(whole)
         rest = rest[len(whole) :]
@@ -124,6 +126,8 @@ def _indicator(unit: str, counted: str, clause: str) -> str | None:
     head = whole or (_tokens(counted)[0][0] if counted else "")
     for rule in metrics()["indicators"]:
         if "units" in rule and unit not in rule["units"]:
+            continue
+        if unit in rule.get("exclude_units", ()):
             continue
         if unit == "%" and "units" not in rule:
             continue  # a share (业委会组建率80%) is not a count of what it is a share of
@@ -207,7 +211,7 @@ _NOUN_UNITS = ("村",)
 
 
 def _is_whole_noun(phrase: str) -> bool:
-    return phrase.startswith(tuple(metrics().get("whole_nouns", ())))
+    return phrase.startswith(tuple(metrics().get("whole_nouns", ()))) or phrase in metrics().get("alone_nouns", ())
 
 
 def _is_verb(phrase: str) -> bool:
