@@ -169,3 +169,16 @@ def test_a_level_committee_printed_only_to_qualify_its_department_is_not_propose
     found = names("大悟县委组织部相关负责人表示，全县已组建联合党委11个。", "organisation")
     assert "大悟县委组织部" in found
     assert "大悟县委" not in found
+
+
+def test_meetings_counted_with_a_bare_hui_are_sessions():
+    (metric,) = of_type("居民区为此搭起议事会，先后开了五十多次会。", "metric")
+    assert metric.payload["counted"] == "会"
+    assert metric.payload["indicator"] == "sessions_held"
+
+
+def test_councils_counted_in_ge_are_not_courtyards_nor_sessions():
+    (metric,) = of_type("在东湖街道，像凯江社区这样的“院落议事会”已有23个。", "metric")
+    assert metric.payload["counted"] == "院落议事会"
+    assert metric.payload["indicator"] is None
+    assert metric.payload["suggested_indicators"]
