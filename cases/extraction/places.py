@@ -50,7 +50,7 @@ _DESCRIPTIVE = (
 )
 _DESCRIPTIVE_START = ("辖区", "辖内", "周边", "全市", "全县", "全区", "全镇", "全乡")
 # Words before a name that put it in a clause of its own: 在秀竹社区，走进花鹿坪村.
-_PLACE_INTRODUCERS = ("在", "走进", "来到", "到")
+_PLACE_INTRODUCERS = ("在", "走进", "来到", "到", "为", "对")
 # After a bare short form of a village, what may follow: punctuation, a list, a count, 的.
 _AFTER_SHORT_FORM = set("、，。；：和与及两三等的")
 # Villages listed by their bare names before a count of villages: 括苍、杭川、陇东3个村, 沈宅、岩下两村,
@@ -385,6 +385,14 @@ def new_place_mentions(text: str, known: list[Mention]) -> list[Mention]:
             text[end : end + 1] in _NOT_AFTER_VILLAGE or text[suffix_start - 1 : suffix_start] in _NOT_BEFORE_VILLAGE
         ):
             continue
+        doubled = text[end : end + 1] == "村" or text[suffix_start - 1 : suffix_start] == "村"
+        if (
+            suffix == "村"
+            and doubled
+            and text[end : end + 1] not in ("委", "民")
+            and text[end + 1 : end + 2] not in ("委", "民")
+        ):
+            continue  # 壶镇村村抱团: 村村 is "every village" (but 某某村村委会, 某某村村民 name one)
         stops = ends | {m.end for m in found}
         start = _scan_back(text, suffix_start, max(0, suffix_start - 10), stops)
         stem = text[start:suffix_start]

@@ -182,3 +182,14 @@ def test_councils_counted_in_ge_are_not_courtyards_nor_sessions():
     assert metric.payload["counted"] == "院落议事会"
     assert metric.payload["indicator"] is None
     assert metric.payload["suggested_indicators"]
+
+
+def test_a_compound_named_after_a_preposition_is_a_new_place_under_the_community():
+    text = "德阳市旌阳区东湖街道凯江社区党委牵头，先后为凯江花园小区打通“五道难关”。"
+    found = [f for f in of_type(text, "locality") if f.payload.get("new")]
+    assert "凯江花园小区" in [f.payload["name"] for f in found]
+
+
+def test_a_doubled_cun_is_every_village_not_a_village():
+    found = of_type("壶镇村村抱团 “强村公司”跑出共富加速度\n\n缙云县壶镇镇括苍村的厂房里机器轰鸣。", "locality")
+    assert not [f for f in found if f.payload.get("new")]
