@@ -157,6 +157,12 @@ def _value(match: re.Match) -> tuple[Decimal, Decimal | None, str, str] | None:
     raw, prefix = match.group("num"), match.group("prefix") or ""
     unit = {"个小时": "小时", "个月": "月"}.get(match.group("unit"), match.group("unit"))
     value = Decimal("0.5") if raw == "半" else parse_number(raw)
+    # 两三万元, 三四十人: two neighbouring digits are a range (two or three, thirty or forty).
+    pair = re.fullmatch(r"(?P<a>[一两二三四五六七八])(?P<b>[二三四五六七八九])(?P<tens>十|百|千)?", raw)
+    pair_upper = None
+    if pair and parse_number(pair.group("b")) == parse_number(pair.group("a")) + 1:
+        scale = parse_number("一" + pair.group("tens")) if pair.group("tens") else Decimal(1)
+        value, pair_upper = parse_number(pair.group("a")) * scale, parse_number(pair.group("b")) * scale
     if value is None:
         return None
     more = bool(match.group("q1") or match.group("q2"))
@@ -176,7 +182,7 @@ def _value(match: re.Match) -> tuple[Decimal, Decimal | None, str, str] | None:
         return None  # 2020年 is a date; 3年, 30多年 are durations
     if unit in ("天", "周", "岁") and (value >= 100 or not raw.isdigit() or match.group("q3")):
         return None  # 60岁以上: an age limit, not a count
-    upper = parse_number(match.group("num2")) if match.group("num2") else None
+    upper = parse_number(match.group("num2")) if match.group("num2") else pair_upper
     multiplier = _MULTIPLIERS.get(match.group("mult") or "", Decimal(1))
     if unit in ("元",) and multiplier != 1:
         # 86.5万元, 4万多元: money is counted in 万元 (亿元), as printed.

@@ -193,3 +193,11 @@ def test_a_compound_named_after_a_preposition_is_a_new_place_under_the_community
 def test_a_doubled_cun_is_every_village_not_a_village():
     found = of_type("壶镇村村抱团 “强村公司”跑出共富加速度\n\n缙云县壶镇镇括苍村的厂房里机器轰鸣。", "locality")
     assert not [f for f in found if f.payload.get("new")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "upper"), [("一场下来能省两三万元。", "2", "3"), ("每次来了三四十人。", "30", "40")]
+)
+def test_two_neighbouring_numerals_are_a_range(text, value, upper):
+    (metric,) = of_type(text, "metric")
+    assert (metric.payload["value"], metric.payload["value_upper"]) == (value, upper)
