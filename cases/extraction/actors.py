@@ -113,6 +113,16 @@ def _name_start(text: str, end: int, places: dict[int, Mention], floor: int, inn
 _LEVEL_COMMITTEES = {"省委", "市委", "州委", "县委", "区委", "旗委"}
 # A township's stations, which a report names by their suffix alone (司法所、派出所).
 _STATIONS = {"派出所", "司法所", "财政所", "卫生院", "供电所", "市场监管所", "综合文化站", "文化站", "农技站"}
+# Bodies a title names by their suffix alone after another body's title (某某村党总支书记、村委会主任;
+# 某某街道党工委副书记、办事处主任), with the level of the place they belong to.
+_TITLED_BODIES = {
+    "村委会": Level.COMMUNITY,
+    "村民委员会": Level.COMMUNITY,
+    "居委会": Level.COMMUNITY,
+    "居民委员会": Level.COMMUNITY,
+    "办事处": Level.TOWNSHIP,
+}
+_TITLE_AFTER = re.compile(r"(?:副?主任|副?书记|委员|副?主席)")
 _VERB_TAGS = ("v", "p", "c", "d", "u", "r", "vd", "ad", "xc")
 
 
@@ -288,11 +298,15 @@ def organisation_mentions(text: str, places: list[Mention]) -> list[OrgMention]:
             continue  # 副局长, 厅长: a title
         if any(text.startswith(word, end - len(word)) for word in false_words):
             continue  # 格局, 布局, 困局: a word that only ends like a body
+        if suffix == "人大" and text.startswith(("代表", "常委会"), end):
+            continue  # 人大代表联络站, 人大常委会: the longer body is the one named
         joined = False
         if start > 1 and text[start - 1] in "和与及" and is_han(text[start - 2]):
             joined = start != (start := _over_conjunction(text, start, suffix_start, place_by_end))
         if joined:
             start = _after_last_verb(text, start, suffix_start)  # 能与物业公司: 能 is no part of a name
+        # A name never starts inside a place's name: 逢简村党委, though jieba reads 逢 as a verb.
+        start = next((m.start for m in places if m.start < start < m.end), start)
         printed = text[start:end]
         stem = text[start:suffix_start]
         locality = place_by_start.get(start)
@@ -306,6 +320,15 @@ def organisation_mentions(text: str, places: list[Mention]) -> list[OrgMention]:
             if referent is not None:
                 base = referent.name if referent.name.endswith(suffix[0]) else referent.name + suffix[0]
                 full = base + "委"
+                found.append(OrgMention(start, end, printed, full, kind, locality=referent, names=[full, suffix]))
+            continue
+        if not stem and suffix in _TITLED_BODIES and text[start - 1 : start] == "、" and _TITLE_AFTER.match(text, end):
+            # 括苍村党总支书记、村委会主任: the committee of the place whose body heads the title.
+            wanted = _TITLED_BODIES[suffix]
+            before = next((o for o in reversed(found) if o.end <= start and o.locality is not None), None)
+            referent = before.locality if before is not None and before.locality.level == wanted else None
+            if referent is not None and not re.search(r"[。！？，\n]", text[before.end : start]):
+                full = referent.name + suffix
                 found.append(OrgMention(start, end, printed, full, kind, locality=referent, names=[full, suffix]))
             continue
         if not stem and suffix in _STATIONS:
@@ -398,6 +421,19 @@ def organisation_mentions(text: str, places: list[Mention]) -> list[OrgMention]:
             if m.locality is None:
                 m.locality = m.parent.locality
     del by_span
+    # 县委组织部 names the department: its committee (县委) is printed only to qualify it.
+    found = [
+        m
+        for m in found
+        if not (
+            m.name.endswith(tuple(_LEVEL_COMMITTEES))
+            and any(o.start == m.start and m.end < o.end <= m.end + 4 for o in found)
+        )
+    ]
+    kept = {id(m) for m in found}
+    for m in found:
+        if m.parent is not None and id(m.parent) not in kept:
+            m.parent = None
     found.extend(_ordinal_branches(text, places))
     found.extend(_central_bodies(text))
     found.extend(_statistical_organisations(text, places, found))

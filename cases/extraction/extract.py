@@ -20,7 +20,15 @@ from cases.extraction.gazetteer import LEVEL_RANK, get_gazetteer
 from cases.extraction.metrics import metric_mentions
 from cases.extraction.numbers import date_mentions
 from cases.extraction.people import person_mentions
-from cases.extraction.places import Mention, assign_parents, gazetteer_mentions, new_place_mentions, village_mentions
+from cases.extraction.places import (
+    Mention,
+    assign_parents,
+    gazetteer_mentions,
+    new_place_mentions,
+    settle_committee_names,
+    village_mentions,
+)
+from cases.extraction.segmenter import is_ordinary_word
 from cases.extraction.textview import is_han, make_view
 from cases.models import FactType, Indicator, Level, Theme
 
@@ -62,11 +70,14 @@ class Reading:
         self.publication = publication
         self.themes = themes
         self.facts: dict[tuple[str, str], Fact] = {}
+        # Spans read from page furniture on purpose (作者：某某 in a meta line): kept though chrome.
+        self.from_furniture: set[tuple[int, int]] = set()
         self.gazetteer = get_gazetteer()
         self.known = gazetteer_mentions(self.work, self.gazetteer)
         villages = village_mentions(self.work, self.known, self.gazetteer)
         new = new_place_mentions(self.work, self.known + villages)
         assign_parents(new, self.known + villages)
+        settle_committee_names(new)
         self.places = sorted(self.known + villages + new, key=lambda m: m.start)
         self.orgs = organisation_mentions(self.work, self.places)
 
@@ -135,7 +146,9 @@ def extract(text: str, *, publication: datetime.date | None = None, themes: list
     for fact in reading.facts.values():
         # Page furniture (breadcrumbs, page labels, 责任编辑 …) proposes nothing.
         if fact.payload.get("credit_role") != "source":  # a 来源 line is furniture, its outlet is not
-            fact.spans = [s for s in fact.spans if not any(a <= s[0] < b for a, b in chrome)]
+            fact.spans = [
+                s for s in fact.spans if s in reading.from_furniture or not any(a <= s[0] < b for a, b in chrome)
+            ]
         if fact.spans:
             facts.append(fact)
     return sorted(facts, key=lambda f: (f.start, f.fact_type))
@@ -143,7 +156,14 @@ def extract(text: str, *, publication: datetime.date | None = None, themes: list
 
 def propose_localities(reading: Reading) -> None:
     """Gazetteer places, villages and new places, less those printed only to qualify another."""
-    only_qualifying = _only_qualifying(reading.work, reading.known, reading.orgs)  # once: every place × every body
+    chrome = [
+        (reading.view.offsets.index(a), reading.view.offsets.index(a) + (b - a))
+        for a, b in reading.chrome
+        if a in reading.view.offsets
+    ]
+    only_qualifying = _only_qualifying(
+        reading.work, reading.known, reading.orgs, chrome
+    )  # once: every place × every body
     for m in reading.places:
         if m.place is not None and m.place.code in only_qualifying:
             continue
@@ -196,6 +216,7 @@ def propose_people(reading: Reading) -> None:
             if position not in fact.payload["positions"]:
                 fact.payload["positions"].append(position)
     _credits(reading, agencies=False)
+    _meta_people(reading)
     _statistical_people(reading.work, reading, reading.chrome, reading.places, reading.gazetteer)
 
 
@@ -203,7 +224,10 @@ def propose_metrics(reading: Reading) -> None:
     """Numbers with what they count, the indicator they map to (or suggestions) and the place before them."""
     indicators = list(Indicator.objects.all())
     places = reading.places
+    coded = [(m.start, m.end) for m in places if m.place is not None]
     for metric in metric_mentions(reading.work):
+        if any(a <= metric.start < b and metric.end <= b + 1 for a, b in coded):
+            continue  # 开鲁五村, 五四村: a numeral inside a coded place's name counts nothing
         key = f"{metric.indicator}:{metric.value}:{metric.value_upper or ''}"
         if metric.indicator is None:
             key = f"{metric.unit}:{metric.value}:{metric.value_upper or ''}:{metric.counted}"
@@ -274,6 +298,20 @@ def _suggestions(metric, indicators: list[Indicator]) -> list[str]:
     return codes[:3]
 
 
+def _meta_people(reading: Reading) -> None:
+    """作者：某某　编辑：某某: people a web page credits in its furniture, which no byline rule reads."""
+    for credit in splitting.meta_credits(reading.text):
+        if credit.start not in reading.view.offsets:
+            continue
+        start = reading.view.offsets.index(credit.start)
+        payload = {"name": credit.name, "positions": [], "as_printed": credit.as_printed}
+        if credit.role:
+            payload["credit_role"] = credit.role
+        fact = reading.add(FactType.PERSON, credit.name, credit.name, payload, start, start + len(credit.name), 0.85)
+        reading.from_furniture.add(reading.view.span(start, start + len(credit.name)))
+        fact.payload.setdefault("as_printed", credit.as_printed)
+
+
 def _statistical_people(work: str, out: Reading, chrome: list[tuple[int, int]], places, gazetteer) -> None:
     """People LAC finds without a title before them (a name in a quote, a spaced name, a byline)."""
     from cases.extraction import ner
@@ -292,6 +330,10 @@ def _statistical_people(work: str, out: Reading, chrome: list[tuple[int, int]], 
                 continue
         elif not looks_like_person_name(name) or name in NOT_NAMES:
             continue
+        elif len(name) == 4 and is_ordinary_word(name):
+            continue  # 陈规陋习: an idiom LAC reads as a name
+        elif len(name) == 3 and is_ordinary_word(work[token.start : token.end + 1]):
+            continue  # 代表大 of 代表大会: a word that goes on
         a, b = out.view.span(token.start, token.end)
         if any(x <= a < y for x, y in chrome):
             continue
@@ -305,7 +347,7 @@ def _statistical_people(work: str, out: Reading, chrome: list[tuple[int, int]], 
             fact.spans.append((a, b))
 
 
-def _only_qualifying(text: str, known: list[Mention], orgs) -> set[str]:
+def _only_qualifying(text: str, known: list[Mention], orgs, chrome=()) -> set[str]:
     """Codes of places printed only to qualify a more specific one (四川成都市) or as a short form
     inside organisation names (南海安和物业公司) when the text also names a place beneath them."""
     # Only short forms: 四川省住建厅 is a provincial body, 南海安和物业 a firm with a place in its brand.
@@ -321,16 +363,19 @@ def _only_qualifying(text: str, known: list[Mention], orgs) -> set[str]:
         if m.qualifier:
             continue
         beneath = any(code != m.place.code and code.startswith(m.place.code) for code in codes)
-        if beneath and m.rank <= LEVEL_RANK[Level.COUNTY] and not _on_its_own(text, m, orgs):
+        if beneath and m.rank <= LEVEL_RANK[Level.COUNTY] and not _on_its_own(text, m, orgs, chrome):
             continue  # 祥周镇是田东县的…, 南宁市西乡塘区的老城区: the container of a place the text is about
         if id(m) not in inside_org or not beneath:
             kept.add(m.place.code)
     return codes - kept
 
 
-def _on_its_own(text: str, m: Mention, orgs) -> bool:
-    """A county or city named as the subject of a clause (三都是…, 包河区今年…), not inside a body's name."""
+def _on_its_own(text: str, m: Mention, orgs, chrome=()) -> bool:
+    """A county or city named as the subject of a clause (三都是…, 包河区今年…), not inside a body's
+    name nor in a page's furniture (第A3版：兴化新闻)."""
     if any(o.start <= m.start and m.end <= o.end for o in orgs):
+        return False
+    if any(a <= m.start < b for a, b in chrome):
         return False
     return m.start == 0 or not is_han(text[m.start - 1]) or text.endswith(("在", "全"), 0, m.start)
 

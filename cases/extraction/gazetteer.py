@@ -155,10 +155,11 @@ class VillageIndex:
         ).values_list(
             "name", "locality_id", "locality__code", "locality__name", "locality__level", "locality__parent_id"
         )
+        seen = {(word, p.id) for word, places in found.items() for p in places}
         for word, *row in aliases:
-            places = found.setdefault(word, [])
-            if all(p.id != row[0] for p in places):
-                places.append(Place(*row))
+            if (word, row[0]) not in seen:  # a set: a common short form has thousands of rows
+                seen.add((word, row[0]))
+                found.setdefault(word, []).append(Place(*row))
         return found
 
 

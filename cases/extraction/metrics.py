@@ -27,7 +27,7 @@ _CLAUSE_END = re.compile(r"[。；;,，!！?？：:\n]")
 _NOT_NOUN = ("d", "p", "c", "u", "r", "t", "f", "ad", "y", "e")
 # Linking words between what is counted and the number (种植面积达到1200亩, 约占总人口的65%).
 _LINKS = (
-    *("达到", "达", "为", "占", "约占", "是", "有", "共有", "到", "至", "的", "了", "从", "由"),
+    *("达到", "达", "为", "占", "约占", "是", "有", "共有", "已有", "已达", "现有", "到", "至", "的", "了", "从", "由"),
     *("提升", "提高", "增加", "增长", "上升", "下降", "降低", "减少", "分别", "累计", "共计"),
 )
 _COUNTED_MAX = 8
@@ -75,8 +75,16 @@ def counted_after(text: str, position: int) -> str:
     """The noun phrase right after a measure word: 18个小区 → 小区; 10人吸纳进议事会 → nothing."""
     rest = text[position : position + 12]
     rest = rest[: next((i for i, ch in enumerate(rest) if not is_han(ch) and ch not in '“”"'), len(rest))]
+    rest = rest.replace("“", "").replace("”", "").replace('"', "")
     words = []
-    for word, flag in _tokens(rest.replace("“", "").replace("”", "").replace('"', "")):
+    # A noun jieba cuts apart (嘎查 → 嘎/查) is read whole.
+    whole = next((noun for noun in metrics().get("whole_nouns", ()) if rest.startswith(noun)), None)
+    if rest in metrics().get("alone_nouns", ()):
+        return rest  # 开了五十多次会。: 会 alone before punctuation is the meeting, not "can"
+    if whole:
+        words.append(whole)
+        rest = rest[len(whole) :]
+    for word, flag in _tokens(rest):
         if not _is_noun(flag) or word in ("和", "与", "及", "等"):
             break
         if words and len("".join(words)) + len(word) > _COUNTED_MAX:
@@ -85,8 +93,17 @@ def counted_after(text: str, position: int) -> str:
     return "".join(words)
 
 
+# Measure words of time, after which 半 dates an event (公司成立半年) rather than measures anything.
+_DURATIONS = ("年", "月", "个月", "周", "天")
+
+
 def counted_before(text: str, position: int, floor: int) -> str:
-    """The noun phrase before a number, after the last verb: 共受理群众诉求1.2万件 → 群众诉求."""
+    """The noun phrase before a number, after the last verb: 共受理群众诉求1.2万件 → 群众诉求; a short
+    bracket goes with the noun before it (覆盖村（社区）57个 → 村（社区）)."""
+    bracket = re.search(r"[（(][\u4e00-\u9fff]{1,4}[）)]$", text[max(floor, position - 6) : position])
+    if bracket is not None and position - len(bracket.group()) > floor:
+        noun = counted_before(text, position - len(bracket.group()), floor)
+        return noun + bracket.group() if noun else ""
     i = position
     while i > max(floor, position - 20) and (is_han(text[i - 1]) or text[i - 1] in '“”"'):
         i -= 1
@@ -105,9 +122,12 @@ def counted_before(text: str, position: int, floor: int) -> str:
 
 
 def _indicator(unit: str, counted: str, clause: str) -> str | None:
-    head = _tokens(counted)[0][0] if counted else ""
+    whole = next((noun for noun in metrics().get("whole_nouns", ()) if counted.startswith(noun)), None)
+    head = whole or (_tokens(counted)[0][0] if counted else "")
     for rule in metrics()["indicators"]:
         if "units" in rule and unit not in rule["units"]:
+            continue
+        if unit in rule.get("exclude_units", ()):
             continue
         if unit == "%" and "units" not in rule:
             continue  # a share (业委会组建率80%) is not a count of what it is a share of
@@ -137,6 +157,12 @@ def _value(match: re.Match) -> tuple[Decimal, Decimal | None, str, str] | None:
     raw, prefix = match.group("num"), match.group("prefix") or ""
     unit = {"个小时": "小时", "个月": "月"}.get(match.group("unit"), match.group("unit"))
     value = Decimal("0.5") if raw == "半" else parse_number(raw)
+    # 两三万元, 三四十人: two neighbouring digits are a range (two or three, thirty or forty).
+    pair = re.fullmatch(r"(?P<a>[一两二三四五六七八])(?P<b>[二三四五六七八九])(?P<tens>十|百|千)?", raw)
+    pair_upper = None
+    if pair and parse_number(pair.group("b")) == parse_number(pair.group("a")) + 1:
+        scale = parse_number("一" + pair.group("tens")) if pair.group("tens") else Decimal(1)
+        value, pair_upper = parse_number(pair.group("a")) * scale, parse_number(pair.group("b")) * scale
     if value is None:
         return None
     more = bool(match.group("q1") or match.group("q2"))
@@ -156,7 +182,7 @@ def _value(match: re.Match) -> tuple[Decimal, Decimal | None, str, str] | None:
         return None  # 2020年 is a date; 3年, 30多年 are durations
     if unit in ("天", "周", "岁") and (value >= 100 or not raw.isdigit() or match.group("q3")):
         return None  # 60岁以上: an age limit, not a count
-    upper = parse_number(match.group("num2")) if match.group("num2") else None
+    upper = parse_number(match.group("num2")) if match.group("num2") else pair_upper
     multiplier = _MULTIPLIERS.get(match.group("mult") or "", Decimal(1))
     if unit in ("元",) and multiplier != 1:
         # 86.5万元, 4万多元: money is counted in 万元 (亿元), as printed.
@@ -190,10 +216,16 @@ def _in_slogan(text: str, start: int, end: int) -> bool:
 _NOUN_UNITS = ("村",)
 
 
+def _is_whole_noun(phrase: str) -> bool:
+    return phrase.startswith(tuple(metrics().get("whole_nouns", ()))) or phrase in metrics().get("alone_nouns", ())
+
+
 def _is_verb(phrase: str) -> bool:
     """True when LAC reads ``phrase`` as verbs only (办结, 推动): no noun to count."""
     from cases.extraction import ner
 
+    if _is_whole_noun(phrase):
+        return False
     tokens = ner.tokens(phrase)
     return bool(tokens) and all(t.tag in ("v", "vd", "ad", "d") for t in tokens)
 
@@ -201,6 +233,8 @@ def _is_verb(phrase: str) -> bool:
 def _starts_with_verb(phrase: str) -> bool:
     from cases.extraction import ner
 
+    if _is_whole_noun(phrase):
+        return False
     tokens = ner.tokens(phrase)
     return bool(tokens) and tokens[0].tag in ("v", "vd")
 
@@ -267,6 +301,8 @@ def metric_mentions(text: str) -> list[MetricMention]:
             continue  # “三类监督”; but “15分钟生活圈” measures a radius
         if match.group("unit") == "年" and re.match(r"[级代度底初前后里中内来]", text[match.end() : match.end() + 1]):
             continue
+        if match.group("num") == "半" and match.group("unit") in _DURATIONS:
+            continue  # 成立半年: when something happened, not how long a service has run (坚持30多年)
         if match.group("unit") in ("届", "次") and re.match(CN_NUM + "中全会", text[match.end() : match.end() + 6]):
             continue  # 二十届三中全会: an ordinal
         parsed = _value(match)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from cases.extraction.actors import OrgMention, _get
 from cases.extraction.lexicon import COMPOUND_SURNAMES, SURNAMES, is_minority_name, people
+from cases.extraction.segmenter import is_ordinary_word
 from cases.extraction.textview import is_han
 
 _DOTTED = re.compile(r"[\u4e00-\u9fff]{2,6}(?:·[\u4e00-\u9fff]{2,8})+")
@@ -91,6 +92,12 @@ def _minority_name(text: str, at: int) -> str | None:
     return None
 
 
+# Words that may follow a name and are also common given-name characters (楼志刚介绍 is 楼志刚).
+_GIVEN_OR_AFTER = set("刚正曾才仍再常")
+# What surely follows a whole name: a verb of speech, or punctuation.
+_SPEECH_AFTER = re.compile(r"(?:[^\u4e00-\u9fff]|说|介绍|表示|告诉|认为|指出|坦言|感慨|笑着|回忆|补充|解释|强调|透露)")
+
+
 def _read_name(text: str, at: int) -> str | None:
     surname_length = 2 if text[at : at + 2] in COMPOUND_SURNAMES else 1
     if surname_length == 1 and text[at : at + 1] not in SURNAMES:
@@ -102,6 +109,14 @@ def _read_name(text: str, at: int) -> str | None:
         if candidate in _NAME_STOP:
             return None
         if _ends_name(text, at + length):
+            after = text[at + length : at + length + 1]
+            longer_end = at + length + 1
+            if (
+                length == surname_length + 1
+                and after in _GIVEN_OR_AFTER
+                and (longer_end >= len(text) or _SPEECH_AFTER.match(text, longer_end))
+            ):
+                return candidate + after
             return candidate
     return None
 
@@ -173,6 +188,8 @@ def person_mentions(text: str, orgs: list[OrgMention]) -> list[PersonMention]:
         )
         if name is None or (not strong and _is_word(name)):
             continue
+        if len(name) == 3 and is_ordinary_word(text[at : at + 4]):
+            continue  # 村民代表大会: 代 is a surname, and 代表大 the start of a word
         org = org_by_end.get(start)
         title_start = org.start if org is not None else start
         found.append(

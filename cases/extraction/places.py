@@ -50,9 +50,28 @@ _DESCRIPTIVE = (
 )
 _DESCRIPTIVE_START = ("辖区", "辖内", "周边", "全市", "全县", "全区", "全镇", "全乡")
 # Words before a name that put it in a clause of its own: 在秀竹社区，走进花鹿坪村.
-_PLACE_INTRODUCERS = ("在", "走进", "来到", "到")
+_PLACE_INTRODUCERS = ("在", "走进", "来到", "到", "为", "对")
 # After a bare short form of a village, what may follow: punctuation, a list, a count, 的.
 _AFTER_SHORT_FORM = set("、，。；：和与及两三等的")
+# Villages listed by their bare names before a count of villages: 括苍、杭川、陇东3个村, 沈宅、岩下两村,
+# 艾日格、卫境两个嘎查. Each item is a village's short form, even one that is an ordinary word.
+_LISTED_VILLAGES_RE = re.compile(
+    r"(?P<items>[\u4e00-\u9fff]{2,5}(?:[、和与及][\u4e00-\u9fff]{2,5})+)"
+    r"(?:[两二三四五六七八九十]|\d{1,2})个?(?:行政村|村庄|村|嘎查|社区)"
+)
+
+
+def _listed_items(text: str) -> set[tuple[int, int]]:
+    """The spans of the items of each list of villages written without 村."""
+    spans = set()
+    for match in _LISTED_VILLAGES_RE.finditer(text):
+        position = match.start("items")
+        for item in re.split(r"[、和与及]", match.group("items")):
+            spans.add((position, position + len(item)))
+            position += len(item) + 1
+    return spans
+
+
 _NEW_PLACE_RE = re.compile("|".join(sorted(NEW_PLACE_SUFFIXES, key=len, reverse=True)))
 _NON_REFERRING = (
     "有的",
@@ -120,11 +139,14 @@ def _province(resolved: list[Mention]) -> str | None:
     return ranked[0][0]
 
 
-_DATELINE = re.compile(r"\s*[0-9０-９一二三四五六七八九十]{1,3}月[0-9０-９一二三四五六七八九十]{1,3}日\s*电")
+# 哈尔滨6月18日电 after an outlet, or 记者 某某 佛山报道： opening a report: where the reporter filed from.
+_DATELINE = re.compile(
+    r"\s*[0-9０-９一二三四五六七八九十]{1,3}月[0-9０-９一二三四五六七八九十]{1,3}日\s*电|(?:报道|報道)[:：]"
+)
 
 
 def _is_dateline(text: str, mention: Mention) -> bool:
-    """本报哈尔滨6月18日电, 新华社兰州5月14日电: the reporter's city, not a place of the report."""
+    """本报哈尔滨6月18日电, 新华社兰州5月14日电, 记者 某某 佛山报道: the reporter's city, not a place of the report."""
     return _DATELINE.match(text, mention.end) is not None
 
 
@@ -236,7 +258,12 @@ def village_mentions(text: str, known: list[Mention], gazetteer: Gazetteer) -> l
     """Villages and communities of the gazetteer, resolved by the places named around them."""
     if not known:
         return []
-    taken = [(m.start, m.end) for m in known]
+    # A bare short form of an upper place may be the start of a village's name (大悟 in 大悟山村) or
+    # the village's own short form in a list (陇东 in 括苍、杭川、陇东3个村): it yields to a village of
+    # a township the text names.
+    soft = [m for m in known if m.place is not None and m.options and all(e.is_short for e in m.options)]
+    taken = [(m.start, m.end) for m in known if m not in soft]
+    townships = {m.place.code for m in known if m.place is not None and m.place.level == Level.TOWNSHIP}
     matches = [
         (start, end, word)
         for start, end, word in gazetteer.villages.find(text)
@@ -244,8 +271,33 @@ def village_mentions(text: str, known: list[Mention], gazetteer: Gazetteer) -> l
     ]
     if not matches:
         return []
-    context = {m.place.code: m for m in known if m.place is not None}
+    # Only a match that holds the whole short form may take its place (大悟山村 holds 大悟).
+    matches = [
+        (start, end, word)
+        for start, end, word in matches
+        if all(start <= m.start and m.end <= end for m in soft if m.start < end and start < m.end)
+    ]
     candidates = gazetteer.villages.candidates({word for _, _, word in matches})
+    yielded: list[Mention] = []
+    kept_matches = []
+    for start, end, word in matches:
+        over = [m for m in soft if m.start < end and start < m.end]
+        if not over:
+            kept_matches.append((start, end, word))
+            continue
+        inside = all(start <= m.start and m.end <= end for m in over)
+        longer = all(end - start > m.end - m.start for m in over)
+        under_town = [p for p in candidates.get(word, []) if p.code[:9] in townships]
+        if inside and len(under_town) == 1 and (longer or not any(m.place.code in townships for m in over)):
+            kept_matches.append((start, end, word))
+            yielded += over
+    matches = kept_matches
+    if yielded:
+        known[:] = [m for m in known if m not in yielded]
+    if not matches:
+        return []
+    context = {m.place.code: m for m in known if m.place is not None}
+    listed = _listed_items(text)
     proposals: list[tuple[int, int, int, Mention]] = []
     elsewhere_words: set[str] = set()  # printed once under a town that has no such village
     for start, end, word in matches:
@@ -263,6 +315,8 @@ def village_mentions(text: str, known: list[Mention], gazetteer: Gazetteer) -> l
             continue
         length, level, supported = support
         adjacent = [p for p in supported if context[p.code[:length]].end == start]
+        if (start, end) in listed and level == Level.TOWNSHIP:
+            adjacent = adjacent or supported  # 陇东 in 括苍、杭川、陇东3个村 under a named town
         if not adjacent and (not full or level != Level.TOWNSHIP) and is_ordinary_word(word):
             continue  # 和平 in 和平发展, 新村 in 和美新村, even with a county of a 和平村 in the text
         if not full and not adjacent and is_han(text[end : end + 1]) and text[end] not in _AFTER_SHORT_FORM:
@@ -331,6 +385,14 @@ def new_place_mentions(text: str, known: list[Mention]) -> list[Mention]:
             text[end : end + 1] in _NOT_AFTER_VILLAGE or text[suffix_start - 1 : suffix_start] in _NOT_BEFORE_VILLAGE
         ):
             continue
+        doubled = text[end : end + 1] == "村" or text[suffix_start - 1 : suffix_start] == "村"
+        if (
+            suffix == "村"
+            and doubled
+            and text[end : end + 1] not in ("委", "民")
+            and text[end + 1 : end + 2] not in ("委", "民")
+        ):
+            continue  # 壶镇村村抱团: 村村 is "every village" (but 某某村村委会, 某某村村民 name one)
         stops = ends | {m.end for m in found}
         start = _scan_back(text, suffix_start, max(0, suffix_start - 10), stops)
         stem = text[start:suffix_start]
@@ -416,3 +478,33 @@ def assign_parents(new: list[Mention], known: list[Mention]) -> None:
             continue
         for m in mentions:
             m.parent, m.parent_mention = with_parent.parent, with_parent.parent_mention
+
+
+def settle_committee_names(new: list[Mention]) -> None:
+    """A new 某某社区 under a township where the gazetteer has 某某居委会: that committee's place.
+
+    NBS names many towns' and cities' residents' committees 某某居委会 (西关居委会, 程关东居委会) and
+    papers write them 某某社区; the short form alone (西关) is ambiguous, so the gazetteer match
+    misses them. Only an exact stem under the printed township is taken, and only when it is the
+    one such committee there.
+    """
+    from django.db.models import Q
+
+    from cases.models import Locality, LocalityAlias
+
+    wanted = [m for m in new if m.place is None and m.name.endswith("社区") and m.parent is not None]
+    wanted = [m for m in wanted if m.parent.level == Level.TOWNSHIP and len(m.name) > 3]
+    for m in wanted:
+        stem = m.name[: -len("社区")]
+        children = Locality.objects.filter(parent_id=m.parent.id, level=Level.COMMUNITY, code__isnull=False)
+        by_alias = LocalityAlias.objects.filter(locality__in=children, name=stem).values_list("locality_id", flat=True)
+        rows = list(
+            children.filter(Q(name__in=(f"{stem}居委会", f"{stem}社区居委会")) | Q(pk__in=by_alias)).values_list(
+                "id", "code", "name", "level", "parent_id"
+            )
+        )
+        if len(rows) == 1:
+            m.place = Place(*rows[0])
+            m.level = Level.COMMUNITY
+            m.parent = None
+            m.confidence = 0.8

@@ -45,7 +45,8 @@ CHROME_RE = re.compile(
     r"|^(?:索引号|主题分类|组配分类|信息分类|发布机构|发文机构|发文字号|文号|生成日期|发文日期|公开日期|有效性|归档时间|内容概述|信息来源|关键词|字号)[\s　]*[:：]"  # noqa: E501
     r"|^分享[:：]?$"
     r"|[>＞»›][^>＞»›]*[>＞»›]"
-    r"|^第?[A-Za-z]?\d{1,5}版[:：\s　]|^版[次面][:：]|^\d{1,5}版$"
+    r"|^(?:[\u4e00-\u9fff]{2,10}(?:日报|日報|晚报|晚報|报|報)[\s　]+)?第?[A-Za-z]?\d{1,5}版[:：\s　]"
+    r"|^版[次面][:：]|^\d{1,5}版$"
     r"|滑动查看|左右滑动|向左滑动|向右滑动|点击查看|上一[篇版页]|下一[篇版页]|返回(?:目录|顶部|首页)"
     r"|^分享到|^打印本页|^关闭窗口|^【?字[体号][:：]|^扫一扫|二维码|^责任编辑|^编辑[:：]|^审核[:：]|^校对[:：]"
     r"|^(?:发布|发表|更新)?时间[:：]\s*\d|^来源[:：]|^浏览(?:次数|量)|^阅读(?:数|量)|^\[?打印\]?$"
@@ -287,16 +288,45 @@ _LEAD_OUTLET = re.compile(
     r"(?:日报|日報|晚报|晚報|网|網|融媒体中心|融媒|新闻中心|广播电视台|电视台))"
 )
 # The outlet or office of a web page's 来源 line: 来源：某某日报, 信息来源：某某镇人民政府.
-SOURCE_LINE_RE = re.compile(r"(?:^|[\s　])(?:信息|文章|稿件)?来源[:：][\s　]*(?P<name>[\u4e00-\u9fff·・]{2,24})")
+SOURCE_LINE_RE = re.compile(
+    r"(?:^|[\s　|｜])(?:(?:信息|文章|稿件)?来源|发布机构|發布機構)[:：][\s　]*(?P<name>[\u4e00-\u9fff·・]{2,24})"
+)
+# A masthead printed as furniture: 某某日报　2024年11月05日　第05版, or a wire tag 【某某報訊】 opening a report.
+MASTHEAD_RE = re.compile(
+    r"^[【\[]?(?P<name>[\u4e00-\u9fff]{2,8}?(?:日报|日報|晚报|晚報|早报|早報|时报|時報|报|報))"
+    r"(?:(?:讯|訊)[】\]]|[\s　]+(?:\d{4}年|第?[A-Za-z]?\d{1,3}版))",
+    re.MULTILINE,
+)
+# People credited in a web page's furniture: 作者：某某　编辑：某某 (the line itself is never a paragraph).
+META_CREDIT_RE = re.compile(
+    r"(?:^|[\s　|｜])(?P<label>作者|撰稿|撰文|通讯员|通訊員|记者|記者|责任编辑|責任編輯|编辑|編輯|责编)[:：][\s　]*"
+    r"(?P<name>[\u4e00-\u9fff·]{2,8}?)(?=[\s　|｜]|$)",
+    re.MULTILINE,
+)
+_META_ROLES = {"作者": "author", "撰稿": "author", "撰文": "author", "通讯员": "reporter", "通訊員": "reporter"}
+_META_ROLES |= {"记者": "reporter", "記者": "reporter"}
 
 
 def source_credits(text: str) -> list[Credit]:
-    """The body a web page says it comes from, printed only in its 来源 line."""
+    """The body a web page says it comes from (its 来源 or 发布机构 line), or the masthead it prints."""
     credits = []
-    for match in SOURCE_LINE_RE.finditer(text):
+    for match in [*SOURCE_LINE_RE.finditer(text), *MASTHEAD_RE.finditer(text)]:
         name = match.group("name")
         start = match.start("name")
         credits.append(Credit("source", simplified(name), name, start, start + len(name)))
+    return credits
+
+
+def meta_credits(text: str) -> list[Credit]:
+    """作者：某某 / 编辑：某某 in a page's furniture. An editor has no credit role of the model: role ''."""
+    credits = []
+    for match in META_CREDIT_RE.finditer(text):
+        name = match.group("name")
+        if not _looks_like_name(name) or "某" in name:
+            continue  # 编辑：王某某, a placeholder
+        start = match.start("name")
+        role = _META_ROLES.get(match.group("label"), "")
+        credits.append(Credit(role, simplified(name), name, start, start + len(name)))
     return credits
 
 

@@ -176,10 +176,12 @@ COMMITTEE_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("村委会", "村"),
     ("居民委员会", "居委会"),
     ("居委会", "居委会"),
+    # Inner Mongolia's herding villages: 艾日格嘎查委员会 is the committee of 艾日格嘎查.
+    ("嘎查委员会", "嘎查"),
 )
 # A stem that already ends in one of these is a place name on its own (巴音嘎查村委会 -> 巴音嘎查).
 # 长城社区村委会 is the committee of 长城社区.
-PLACE_WORDS = {"社区": ("社区",), "村": ("村", "嘎查", "社区"), "居委会": ()}
+PLACE_WORDS = {"社区": ("社区",), "村": ("村", "嘎查", "社区"), "居委会": (), "嘎查": ()}
 # Place-name endings whose removal gives the short form (东于架村 -> 东于架), longest first.
 SHORT_FORM_ENDINGS = ("居委会", "社区", "嘎查", "村")
 
@@ -301,6 +303,7 @@ def village_self_check() -> None:
         "高里掌村村委会": ("高里掌村", "高里掌"),
         "长城社区村委会": ("长城社区", "长城"),
         "巴音嘎查村委会": ("巴音嘎查", "巴音"),
+        "艾日格嘎查委员会": ("艾日格嘎查", "艾日格"),
         "名居花园居委会": ("名居花园居委会", "名居花园"),
         "东街居民委员会": ("东街居委会", "东街"),
         "新村委会": ("新村", ""),
