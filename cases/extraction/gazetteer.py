@@ -16,6 +16,7 @@ needs them. Compounds and other uncoded places are found by pattern in
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,9 @@ from cases import disk_cache
 from cases.models import Level, Locality, LocalityAlias
 from cases.models.places import PLACEHOLDER_NAMES
 
+# pyahocorasick's build, for the automaton state cached with the gazetteer (its file, not its
+# metadata: importlib.metadata costs a tenth of a second to read a version).
+_AHOCORASICK_VERSION = repr((Path(ahocorasick.__file__).stat().st_size, Path(ahocorasick.__file__).stat().st_mtime_ns))
 GAZETTEER_LEVELS = (Level.PROVINCE, Level.PREFECTURE, Level.COUNTY, Level.TOWNSHIP)
 LEVEL_RANK = {
     Level.COUNTRY: 0,
@@ -166,43 +170,126 @@ def is_full_village_name(word: str) -> bool:
     return word.endswith(VILLAGE_NAME_ENDINGS)
 
 
+class _Entries(Mapping):
+    """A name's entries, as ``Gazetteer.entries`` reads them, built at the first lookup of the name.
+
+    ``specs[i]`` lists the entries of ``names[i]`` as ``row index × 2 + is_short`` over the rows;
+    the automaton maps a name to ``i``. A fresh process reads these lists and rows from the disk
+    cache and builds the Place and Entry objects of the few hundred names a text matches, not the
+    44,703 places and their aliases (0.4 s).
+    """
+
+    def __init__(self, gazetteer: Gazetteer, names: list[str], specs: list[tuple[int, ...]]):
+        self._gazetteer, self._names, self._specs = gazetteer, names, specs
+        self._built: dict[int, tuple[Entry, ...]] = {}
+
+    def at(self, index: int) -> tuple[Entry, ...]:
+        found = self._built.get(index)
+        if found is None:
+            place = self._gazetteer.place
+            found = tuple(Entry(place(spec >> 1), is_short=bool(spec & 1)) for spec in self._specs[index])
+            self._built[index] = found
+        return found
+
+    def __getitem__(self, name: str) -> tuple[Entry, ...]:
+        index = self._gazetteer.automaton.get(name, None) if self._names else None
+        if index is None:
+            raise KeyError(name)
+        return self.at(index)
+
+    def __contains__(self, name: object) -> bool:
+        return bool(self._names) and isinstance(name, str) and self._gazetteer.automaton.exists(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
 class Gazetteer:
+    """Places of levels 1–4 by name (``find``, ``entries``), built from rows or read back compiled.
+
+    ``compile`` turns the rows into what ``find`` needs (the names, their entries as row indexes,
+    the automaton's own state as bytes), all of builtin types, so that ``disk_cache`` can store it;
+    ``from_compiled`` reads it back without adding a word to an automaton or making a Place per row.
+    """
+
     villages: VillageIndex = VillageIndex(None)
 
     def __init__(self, places: list[Place], aliases: list[tuple[int, str]]):
-        self.by_id = {place.id: place for place in places}
-        self.by_code = {place.code: place for place in places}
-        entries: dict[str, list[Entry]] = {}
-        for place in places:
-            if place.name in PLACEHOLDER_NAMES or len(place.name) < 2:
+        self._setup(*self.compile([tuple(vars(place).values()) for place in places], aliases))
+
+    @staticmethod
+    def compile(rows: list[tuple], aliases: list[tuple[int, str]]) -> tuple:
+        """(rows, names, specs, automaton state) from the places' rows and their aliases."""
+        index_of = {row[0]: i for i, row in enumerate(rows)}
+        entries: dict[str, list[int]] = {}  # name → row index × 2 + is_short, in the order found
+        ids: dict[str, set[int]] = {}
+        for i, row in enumerate(rows):
+            name = row[2]
+            if name in PLACEHOLDER_NAMES or len(name) < 2:
                 continue
-            entries.setdefault(place.name, []).append(Entry(place, is_short=False))
+            entries.setdefault(name, []).append(i * 2)
+            ids.setdefault(name, set()).add(row[0])
         for locality_id, name in aliases:
-            place = self.by_id.get(locality_id)
-            if place is None or len(name) < 2 or name in PLACEHOLDER_NAMES:
+            i = index_of.get(locality_id)
+            if i is None or len(name) < 2 or name in PLACEHOLDER_NAMES:
                 continue
-            if any(e.place.id == place.id for e in entries.get(name, [])):
+            if locality_id in ids.get(name, ()):
                 continue
-            entries.setdefault(name, []).append(Entry(place, is_short=not name.endswith(ADMIN_SUFFIXES)))
-        self.entries = entries
-        self.automaton = ahocorasick.Automaton()
-        for name, found in entries.items():
-            self.automaton.add_word(name, (name, tuple(found)))
-        if entries:
-            self.automaton.make_automaton()
+            entries.setdefault(name, []).append(i * 2 + (not name.endswith(ADMIN_SUFFIXES)))
+            ids.setdefault(name, set()).add(locality_id)
+        names = list(entries)
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for n, name in enumerate(names):
+            automaton.add_word(name, n)
+        state = None
+        if names:
+            automaton.make_automaton()
+            state = automaton.__reduce__()[1]
+        return rows, names, [tuple(entries[name]) for name in names], state
+
+    @classmethod
+    def from_compiled(cls, compiled: tuple) -> Gazetteer:
+        gazetteer = cls.__new__(cls)
+        gazetteer._setup(*compiled)
+        return gazetteer
+
+    def _setup(self, rows: list[tuple], names: list[str], specs: list[tuple[int, ...]], state) -> None:
+        self._rows = rows
+        self._places: dict[int, Place] = {}
+        self._by_id: dict[int, int] | None = None
+        # The automaton's own pickled state, given back to its constructor (pyahocorasick's __reduce__).
+        self.automaton = ahocorasick.Automaton(*state) if state is not None else ahocorasick.Automaton()
+        self.entries = _Entries(self, names, specs)
+
+    def place(self, index: int) -> Place:
+        """The Place of row ``index`` (one object per row, made when first needed)."""
+        found = self._places.get(index)
+        if found is None:
+            found = self._places[index] = Place(*self._rows[index])
+        return found
 
     def find(self, text: str) -> list[tuple[int, int, str, tuple[Entry, ...]]]:
         """Longest non-overlapping matches, left to right: (start, end, name, entries)."""
         if not self.entries:
             return []
         found = []
-        for end_index, (name, entries) in self.automaton.iter_long(text):
+        names, at = self.entries._names, self.entries.at
+        for end_index, index in self.automaton.iter_long(text):
+            name = names[index]
             start = end_index - len(name) + 1
-            found.append((start, end_index + 1, name, entries))
+            found.append((start, end_index + 1, name, at(index)))
         return found
 
     def parent(self, place: Place) -> Place | None:
-        return self.by_id.get(place.parent_id) if place.parent_id else None
+        if not place.parent_id:
+            return None
+        if self._by_id is None:
+            self._by_id = {row[0]: i for i, row in enumerate(self._rows)}
+        index = self._by_id.get(place.parent_id)
+        return self.place(index) if index is not None else None
 
 
 _lock = threading.Lock()
@@ -320,16 +407,16 @@ def _upper_path() -> Path:
     return Path(settings.GAZETTEER_CACHE_DIR) / f"upper-{database}.marshal"
 
 
-def _upper_rows(fingerprint: tuple) -> tuple[list[tuple], list[tuple]]:
-    """The places of levels 1–4 and their aliases, as rows: from the disk cache, else the database.
-
-    Cached as read (a fifth of a second of queries saved); the Gazetteer is built from them
-    the same way either time.
-    """
+def _upper_compiled(fingerprint: tuple) -> tuple:
+    """The places of levels 1–4 and their aliases, compiled (``Gazetteer.compile``): from the disk
+    cache, else read from the database, compiled and saved."""
     path = _upper_path()
-    version = disk_cache.version("upper places 1 (rows, aliases)", repr(fingerprint))
+    # The compiled layout and pyahocorasick's version are part of the version (its state's format).
+    version = disk_cache.version(
+        "upper places 2 (Gazetteer.compile)", _AHOCORASICK_VERSION, repr(ADMIN_SUFFIXES), repr(fingerprint)
+    )
     cached = disk_cache.read(path, version)
-    if isinstance(cached, tuple) and len(cached) == 2:
+    if isinstance(cached, tuple) and len(cached) == 4:
         return cached
     # Level by level in code order (the order of their paths, as before): the (level, code) index.
     rows = sorted(
@@ -344,8 +431,9 @@ def _upper_rows(fingerprint: tuple) -> tuple[list[tuple], list[tuple]]:
     aliases = list(
         LocalityAlias.objects.filter(locality__in=_upper_places().values("pk")).values_list("locality_id", "name")
     )
-    disk_cache.write(path, version, (rows, aliases))
-    return rows, aliases
+    compiled = Gazetteer.compile(rows, aliases)
+    disk_cache.write(path, version, compiled)
+    return compiled
 
 
 def get_gazetteer() -> Gazetteer:
@@ -353,8 +441,7 @@ def get_gazetteer() -> Gazetteer:
     upper, villages = _upper_fingerprint(), _village_fingerprint()
     with _lock:
         if _cache.get("upper") != upper:
-            rows, aliases = _upper_rows(upper)
-            gazetteer = Gazetteer([Place(*row) for row in rows], aliases)
+            gazetteer = Gazetteer.from_compiled(_upper_compiled(upper))
             previous = _cache.get("gazetteer")
             gazetteer.villages = previous.villages if previous is not None else VillageIndex(None)
             _cache["gazetteer"], _cache["upper"] = gazetteer, upper
