@@ -190,12 +190,14 @@ def _build_tokenizer(extra_words: Iterable[str]):
         "\n".join(words),
     )
     path = _words_cache_path()
-    tokenizer = jieba_tables.new_tokenizer()
     cached = disk_cache.read(path, version)
     if isinstance(cached, tuple) and len(cached) == 3:
-        changes, tokenizer.total, tokenizer.user_word_tag_tab = cached
-        tokenizer.FREQ.update(changes)
+        changes, total, tags = cached
+        tokenizer = jieba_tables.new_tokenizer(changes)
+        tokenizer.total, tokenizer.user_word_tag_tab = total, tags
         return tokenizer
+    tokenizer = jieba_tables.new_tokenizer()
+    tokenizer.FREQ.fill_all()  # every word is read below: the whole dictionary, not row by row
     default, _ = jieba_tables.prefix_dictionary()
     tokenizer.load_userdict(str(GOVERNANCE_DICTIONARY))
     for group in variant_groups():
