@@ -214,7 +214,7 @@ def _tokenizer_class():
     class Tokenizer(jieba.Tokenizer):
         """jieba's tokeniser over ``Frequencies``: fills a text's rows before reading them."""
 
-        def get_DAG(self, sentence):  # noqa: N802 (jieba's name)
+        def get_DAG(self, sentence):
             self.FREQ.fill(sentence)
             return super().get_DAG(sentence)
 
