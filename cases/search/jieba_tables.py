@@ -8,8 +8,8 @@ jieba's own start is slow in three places, each handled here:
 - Its prefix dictionary (498,113 entries built from ``dict.txt``) comes from jieba's cache through
   ``marshal.load`` on an open file, which reads it piece by piece: 1.2 s here, against 0.3 s for
   ``marshal.loads`` of the same bytes. It is cached here instead (``disk_cache``), and not as one
-  dict: as one row per first character (``Frequencies``), put into the tokeniser's dict when a
-  text first has that character. Hashing half a million words was most of a fresh process's
+  dict: as one row per first character (``disk_cache.FirstCharacterTable``), put into the
+  tokeniser's dict when a text first has that character. Hashing half a million words was most of a fresh process's
   first search; a query reads a few rows, an article about a thousand of the 6,900.
 - ``import jieba.posseg`` reads ``dict.txt`` again for the part-of-speech tag of every word
   (349,045, three quarters of a second). The import is given an empty file and the tags come from
@@ -23,7 +23,6 @@ dictionary itself and is never changed; the search tokeniser (``text.py``) start
 
 from __future__ import annotations
 
-import array
 import io
 import logging
 import sys
@@ -71,138 +70,33 @@ def _cache_path(name: str) -> Path:
     return Path(settings.JIEBA_CACHE_DIR) / name
 
 
-class Frequencies(dict):
-    """jieba's ``FREQ`` (word or prefix → frequency), filled one first character at a time.
+def prefix_dictionary() -> tuple[disk_cache.FirstCharacterTable, int]:
+    """jieba's default prefix dictionary (word or prefix → frequency) and its total frequency.
 
-    ``rows`` maps a first character to its words (joined by newlines) and their frequencies (an
-    ``array("q")`` as bytes); ``changes`` (a tokeniser's own words) are applied over the row of
-    their first character. A character's row goes in when ``fill`` sees it in a text; ``get`` and
-    ``[]`` fill the key's row themselves. ``in`` (jieba's inner loop, kept at C speed) is only
-    right once the key's first character is filled: ``Tokenizer`` fills every text's characters
-    before jieba reads its dictionary for it (``get_DAG``) and a word's before changing it
-    (``add_word``). Iterating, comparing or copying fills every row first.
+    A ``FirstCharacterTable``: ``Tokenizer`` fills the characters of every text before jieba
+    looks its words up with ``in`` (``get_DAG``), and a word's before changing it (``add_word``).
     """
-
-    def __init__(self, rows: dict[str, tuple[str, bytes]], changes: dict[str, int] | None = None):
-        super().__init__()
-        self._rows = rows  # shared between tokenisers, never changed
-        self._filled: set[str] = set()
-        self._changes: dict[str, dict[str, int]] = {}
-        self.add_changes(changes or {})
-
-    def add_changes(self, changes: dict[str, int]) -> None:
-        """Words and frequencies that replace the rows' (a tokeniser's own dictionary)."""
-        with _lock:
-            for word, freq in changes.items():
-                if word[:1] in self._filled:
-                    dict.__setitem__(self, word, freq)
-                else:
-                    self._changes.setdefault(word[:1], {})[word] = freq
-
-    def fill(self, text: str) -> None:
-        """Put in the rows of every character of ``text`` not filled yet."""
-        if self._filled.issuperset(text):
-            return
-        with _lock:
-            for char in set(text) - self._filled:
-                found: dict[str, int] = {}
-                row = self._rows.get(char)
-                if row is not None:
-                    frequencies = array.array("q")
-                    frequencies.frombytes(row[1])
-                    found.update(zip(row[0].split("\n"), frequencies, strict=True))
-                found.update(self._changes.pop(char, {}))
-                # One update: a thread reading the row meanwhile sees all of it or none of it.
-                dict.update(self, found)
-                self._filled.add(char)
-
-    def fill_all(self) -> None:
-        self.fill("".join(self._rows) + "".join(self._changes))
-
-    def get(self, key, default=None):
-        if key[:1] not in self._filled:
-            self.fill(key[:1])
-        return dict.get(self, key, default)
-
-    def __missing__(self, key):
-        if not key or key[:1] in self._filled:
-            raise KeyError(key)
-        self.fill(key[:1])
-        return self[key]
-
-    def __setitem__(self, key, value) -> None:
-        self.fill(key[:1])
-        dict.__setitem__(self, key, value)
-
-    def update(self, *args, **kwargs) -> None:
-        self.add_changes(dict(*args, **kwargs))
-
-    def copy(self) -> dict[str, int]:
-        self.fill_all()
-        return dict(self)
-
-    def __iter__(self):
-        self.fill_all()
-        return dict.__iter__(self)
-
-    def __len__(self) -> int:
-        self.fill_all()
-        return dict.__len__(self)
-
-    def keys(self):
-        self.fill_all()
-        return dict.keys(self)
-
-    def values(self):
-        self.fill_all()
-        return dict.values(self)
-
-    def items(self):
-        self.fill_all()
-        return dict.items(self)
-
-    def __eq__(self, other: object) -> bool:
-        self.fill_all()
-        if isinstance(other, Frequencies):
-            other.fill_all()
-        return dict.__eq__(self, other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-def _rows(frequencies: dict[str, int]) -> dict[str, tuple[str, bytes]]:
-    by_char: dict[str, list[str]] = {}
-    for word in frequencies:
-        by_char.setdefault(word[:1], []).append(word)
-    return {
-        char: ("\n".join(words), array.array("q", [frequencies[word] for word in words]).tobytes())
-        for char, words in by_char.items()
-    }
-
-
-def prefix_dictionary() -> tuple[Frequencies, int]:
-    """jieba's default prefix dictionary (word or prefix → frequency) and its total frequency."""
     rows, total = prefix_rows()
-    return Frequencies(rows), total
+    return disk_cache.FirstCharacterTable(rows), total
 
 
-def prefix_rows() -> tuple[dict[str, tuple[str, bytes]], int]:
-    """The prefix dictionary as ``Frequencies`` rows, and its total frequency."""
+def prefix_rows() -> tuple[dict[str, bytes], int]:
+    """The prefix dictionary by first character (``disk_cache.first_character_rows``), and its total."""
     with _lock:  # a request waits for a warm-up thread's load rather than loading it a second time
         return _prefix_dictionary()
 
 
 @cache
-def _prefix_dictionary() -> tuple[dict[str, tuple[str, bytes]], int]:
+def _prefix_dictionary() -> tuple[dict[str, bytes], int]:
     data, dictionary = _dictionary()
     # The table's own name and layout are part of its version: a file of another layout is stale.
-    version = disk_cache.version("prefix dictionary (Frequencies rows, total)", dictionary)
+    version = disk_cache.version("prefix dictionary (first character rows, total)", dictionary)
     path = _cache_path("jieba-prefix-dictionary.marshal")
     cached = disk_cache.read(path, version)
     if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], dict):
         return cached
     frequencies, total = jieba_module().dt.gen_pfdict(io.BytesIO(data))
-    rows = _rows(frequencies)
+    rows = disk_cache.first_character_rows(frequencies)
     disk_cache.write(path, version, (rows, total))
     return rows, total
 
@@ -212,7 +106,7 @@ def _tokenizer_class():
     jieba = jieba_module()
 
     class Tokenizer(jieba.Tokenizer):
-        """jieba's tokeniser over ``Frequencies``: fills a text's rows before reading them."""
+        """jieba's tokeniser over a ``FirstCharacterTable``: fills a text's rows before reading them."""
 
         def get_DAG(self, sentence):
             self.FREQ.fill(sentence)
@@ -246,7 +140,7 @@ def new_tokenizer(changes: dict[str, int] | None = None):
     """A tokeniser of its own over the default dictionary with ``changes`` (changes stay in it)."""
     rows, total = prefix_rows()
     tokenizer = _tokenizer_class()()
-    tokenizer.FREQ, tokenizer.total = Frequencies(rows, changes), total
+    tokenizer.FREQ, tokenizer.total = disk_cache.FirstCharacterTable(rows, changes), total
     tokenizer.initialized = True
     return tokenizer
 
