@@ -84,24 +84,16 @@ class FirstCharacterTable(dict):
     ``fill(text)`` puts in the rows of the characters of ``text``; ``get`` and ``[]`` fill the
     row of the key they are given. ``in`` is the plain dict's (the callers' inner loops need its
     speed): it is right once the key's first character is filled, which the caller ensures.
-    ``changes`` replace the rows' values (and add keys) as each row goes in; iterating, comparing
-    or copying fills every row first. ``rows`` may be shared by several tables: it is not changed.
+    ``overlay`` (rows of the same form) replaces the rows' values and adds keys as each row goes
+    in; iterating, comparing or copying fills every row first. ``rows`` and ``overlay`` may be
+    shared by several tables: they are not changed.
     """
 
-    def __init__(self, rows: dict[str, bytes], changes: dict[str, Any] | None = None):
+    def __init__(self, rows: dict[str, bytes], overlay: dict[str, bytes] | None = None):
         super().__init__()
         self._rows = rows
+        self._overlay = overlay or {}
         self._filled: set[str] = set()
-        self._changes: dict[str, dict[str, Any]] = {}
-        self.add_changes(changes or {})
-
-    def add_changes(self, changes: dict[str, Any]) -> None:
-        with _fill_lock:
-            for key, value in changes.items():
-                if key[:1] in self._filled:
-                    dict.__setitem__(self, key, value)
-                else:
-                    self._changes.setdefault(key[:1], {})[key] = value
 
     def fill(self, text: str) -> None:
         """Put in the rows of every character of ``text`` not filled yet."""
@@ -109,15 +101,16 @@ class FirstCharacterTable(dict):
             return
         with _fill_lock:
             for char in set(text) - self._filled:
-                row = self._rows.get(char)
+                row, extra = self._rows.get(char), self._overlay.get(char)
                 found = marshal.loads(row) if row is not None else {}
-                found.update(self._changes.pop(char, {}))
+                if extra is not None:
+                    found.update(marshal.loads(extra))
                 # One update: a thread reading the row meanwhile sees all of it or none of it.
                 dict.update(self, found)
                 self._filled.add(char)
 
     def fill_all(self) -> None:
-        self.fill("".join(self._rows) + "".join(self._changes))
+        self.fill("".join(self._rows) + "".join(self._overlay))
 
     def get(self, key, default=None):
         if key[:1] not in self._filled:
@@ -135,10 +128,12 @@ class FirstCharacterTable(dict):
         dict.__setitem__(self, key, value)
 
     def update(self, *args, **kwargs) -> None:
-        self.add_changes(dict(*args, **kwargs))
+        changes = dict(*args, **kwargs)
+        self.fill("".join(key[:1] for key in changes))
+        dict.update(self, changes)
 
     def __bool__(self) -> bool:
-        return bool(self._rows or self._changes or dict.__len__(self))
+        return bool(self._rows or self._overlay or dict.__len__(self))
 
     def copy(self) -> dict[str, Any]:
         self.fill_all()

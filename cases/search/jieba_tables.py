@@ -136,8 +136,9 @@ def default_tokenizer():
     return jieba.dt
 
 
-def new_tokenizer(changes: dict[str, int] | None = None):
-    """A tokeniser of its own over the default dictionary with ``changes`` (changes stay in it)."""
+def new_tokenizer(changes: dict[str, bytes] | None = None):
+    """A tokeniser of its own over the default dictionary (changes stay in it), with ``changes``
+    to it as ``disk_cache.first_character_rows``."""
     rows, total = prefix_rows()
     tokenizer = _tokenizer_class()()
     tokenizer.FREQ, tokenizer.total = disk_cache.FirstCharacterTable(rows, changes), total
