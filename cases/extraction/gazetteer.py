@@ -23,7 +23,7 @@ from pathlib import Path
 import ahocorasick
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max, Q
+from django.db.models import Max, Q
 
 from cases import disk_cache
 from cases.models import Level, Locality, LocalityAlias
@@ -337,7 +337,9 @@ def _village_fingerprint() -> tuple:
     row carries any more finds no candidate (``VillageIndex.candidates`` reads the database).
     """
     villages = Locality.objects.filter(level=Level.COMMUNITY, code__isnull=False).order_by()
-    found = villages.aggregate(n=Count("id"), m=Max("id"))
+    # Two statements: SQLite counts on the covering (level, code) index and finds the highest id
+    # apart in 2 ms; asked for both at once it reads every row (0.13 s against 0.06 s).
+    found = {"n": villages.count(), **villages.aggregate(m=Max("id"))}
     last_alias = LocalityAlias.objects.aggregate(m=Max("id"))["m"]
     return (found["n"], found["m"], last_alias, _last_saved(Level.COMMUNITY))
 
