@@ -15,6 +15,7 @@ needs them. Compounds and other uncoded places are found by pattern in
 
 from __future__ import annotations
 
+import array
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -208,6 +209,33 @@ class _Entries(Mapping):
         return len(self._names)
 
 
+def _columns(rows: list[tuple]) -> tuple[bytes, str, str, str, bytes]:
+    """Place rows (id, code, name, level, parent id) as columns: read back in a fifth of the time of
+    44,703 tuples. Ids as ``array("q")`` bytes (-1: no parent), strings joined by newlines."""
+    ids, codes, names, levels, parents = zip(*rows, strict=True) if rows else ((), (), (), (), ())
+    return (
+        array.array("q", ids).tobytes(),
+        "\n".join(codes),
+        "\n".join(names),
+        "\n".join(levels),
+        array.array("q", [-1 if parent is None else parent for parent in parents]).tobytes(),
+    )
+
+
+class _Rows:
+    """The columns of ``_columns``, indexed by row: ``rows[i]`` is the row as a tuple."""
+
+    def __init__(self, ids: bytes, codes: str, names: str, levels: str, parents: bytes):
+        self.ids, self._parents = array.array("q"), array.array("q")
+        self.ids.frombytes(ids)
+        self._parents.frombytes(parents)
+        self._codes, self._names, self._levels = codes.split("\n"), names.split("\n"), levels.split("\n")
+
+    def __getitem__(self, i: int) -> tuple:
+        parent = self._parents[i]
+        return (self.ids[i], self._codes[i], self._names[i], self._levels[i], None if parent < 0 else parent)
+
+
 class Gazetteer:
     """Places of levels 1–4 by name (``find``, ``entries``), built from rows or read back compiled.
 
@@ -223,7 +251,7 @@ class Gazetteer:
 
     @staticmethod
     def compile(rows: list[tuple], aliases: list[tuple[int, str]]) -> tuple:
-        """(rows, names, specs, automaton state) from the places' rows and their aliases."""
+        """(row columns, names, specs, automaton state) from the places' rows and their aliases."""
         index_of = {row[0]: i for i, row in enumerate(rows)}
         entries: dict[str, list[int]] = {}  # name → row index × 2 + is_short, in the order found
         ids: dict[str, set[int]] = {}
@@ -249,7 +277,7 @@ class Gazetteer:
         if names:
             automaton.make_automaton()
             state = automaton.__reduce__()[1]
-        return rows, names, [tuple(entries[name]) for name in names], state
+        return _columns(rows), names, [tuple(entries[name]) for name in names], state
 
     @classmethod
     def from_compiled(cls, compiled: tuple) -> Gazetteer:
@@ -257,8 +285,8 @@ class Gazetteer:
         gazetteer._setup(*compiled)
         return gazetteer
 
-    def _setup(self, rows: list[tuple], names: list[str], specs: list[tuple[int, ...]], state) -> None:
-        self._rows = rows
+    def _setup(self, columns: tuple, names: list[str], specs: list[tuple[int, ...]], state) -> None:
+        self._rows = _Rows(*columns)
         self._places: dict[int, Place] = {}
         self._by_id: dict[int, int] | None = None
         # The automaton's own pickled state, given back to its constructor (pyahocorasick's __reduce__).
@@ -288,7 +316,7 @@ class Gazetteer:
         if not place.parent_id:
             return None
         if self._by_id is None:
-            self._by_id = {row[0]: i for i, row in enumerate(self._rows)}
+            self._by_id = {locality_id: i for i, locality_id in enumerate(self._rows.ids)}
         index = self._by_id.get(place.parent_id)
         return self.place(index) if index is not None else None
 
@@ -418,7 +446,7 @@ def _upper_compiled(fingerprint: tuple) -> tuple:
     path = _upper_path()
     # The compiled layout and pyahocorasick's version are part of the version (its state's format).
     version = disk_cache.version(
-        "upper places 2 (Gazetteer.compile)", _AHOCORASICK_VERSION, repr(ADMIN_SUFFIXES), repr(fingerprint)
+        "upper places 3 (Gazetteer.compile, row columns)", _AHOCORASICK_VERSION, repr(ADMIN_SUFFIXES), repr(fingerprint)
     )
     cached = disk_cache.read(path, version)
     if isinstance(cached, tuple) and len(cached) == 4:
