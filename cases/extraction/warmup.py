@@ -10,9 +10,10 @@ before the thread is done waits for it instead of loading it twice.
 
 ``preload`` is the other way to start warm: gunicorn with ``preload_app`` calls it in the master
 before forking (``gunicorn.conf.py``), so every worker inherits the tables whole (rows filled,
-pages shared until written) and its first extraction or search reads nothing from disk. The ONNX
-session is the exception: onnxruntime does not promise that a session survives a fork, so each
-worker creates its own at its first extraction (a few hundredths of a second).
+pages shared until written) and its first extraction or search reads nothing from disk. The NER
+network is the exception: onnxruntime imported in the master makes every worker abort as it exits
+(its threads do not survive the fork), so each worker imports it and creates its session at its
+first extraction (numpy and onnxruntime, about 0.3 s); the master reads only the model's tables.
 """
 
 from __future__ import annotations
