@@ -42,8 +42,13 @@ def _load() -> None:
 
 
 def preload() -> None:
-    """Load and fill everything a first extraction and a first search read (queries the database)."""
+    """Load and fill everything a first extraction and a first search read (queries the database),
+    and import the URL configuration (every view module, which Django imports at the first request)."""
+    from django.urls import get_resolver
+
     from cases.search import text
+
+    get_resolver().url_patterns  # noqa: B018 (the import is the point)
 
     for table in (jieba_tables.default_tokenizer().FREQ, text.tokenizer().FREQ):
         table.fill_all()
