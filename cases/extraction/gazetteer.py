@@ -1,7 +1,9 @@
 """Finding gazetteer places in text: an automaton over upper-level names, a table of village names.
 
 Coded places from the province to the township level (44,703, with their aliases) are held in
-memory with their rows, in an Aho-Corasick automaton over their names and aliases. The 620,573
+memory with their rows, in an Aho-Corasick automaton over their names and aliases, cached on disk
+compiled (``Gazetteer.compile``: the automaton's own state, the rows as columns) and read back
+without rebuilding either; a Place is made for a row when a text matches it. The 620,573
 coded villages and communities are matched through their place names and short forms (东于架村,
 东于架; committee names are left out, as 长城社区 already matches inside 长城社区居民委员会), held as
 a table from a word's first two characters to the rest of every word that starts so. The table is

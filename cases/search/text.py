@@ -239,9 +239,11 @@ def tokenizer():
 
 
 def install_tokenizer(extra_words: Iterable[str]) -> None:
-    """Build the tokeniser now from the given names (used before forking reindex workers)."""
+    """Build the tokeniser now from the given names (used before forking reindex workers), its
+    dictionary filled whole: the workers cut every kind of text and share the filled pages."""
     with _lock:
         _state["tokenizer"] = _build_tokenizer(extra_words)
+        _state["tokenizer"].FREQ.fill_all()
 
 
 def reset_tokenizer() -> None:
