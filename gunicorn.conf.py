@@ -3,8 +3,11 @@ working directory). Every value can be overridden from the environment, e.g. ``W
 
 - Workers from the cores: 2 × cores + 1 processes (at most 9), 4 threads each. The threads let a
   slow CSV export or search not hold a whole process; SQLite and PostgreSQL both serve threads.
-- ``preload_app``: the application, and jieba's dictionary with the database's names, load once
-  in the master before forking, instead of 5–17 s in each worker on its first search.
+- ``preload_app``: the application, jieba's dictionaries (the default one and the search one with
+  the database's names), the gazetteer and the NER model's tables load once in the master before
+  forking (``cases.extraction.warmup.preload``): each worker's first search and first extraction
+  start warm (only the NER network is loaded per worker, at its first extraction: onnxruntime
+  imported before the fork makes each worker abort as it exits).
 - Timeouts: a request may run 120 s (a whole-table CSV at 100k rows streams for tens of seconds);
   a worker gets 30 s to finish its requests on a restart.
 """
@@ -33,12 +36,13 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 
 def when_ready(server) -> None:
-    """In the master, after the app is loaded and before the first fork: build the tokeniser once,
-    then close the connections it used (a forked worker must not share a database socket)."""
+    """In the master, after the app is loaded and before the first fork: load the search tokeniser
+    and the extractor's tables once, then close the connections they used (a forked worker must
+    not share a database socket)."""
     from django.db import connections
 
-    from cases.search.text import tokenizer
+    from cases.extraction.warmup import preload
 
-    tokenizer()
+    preload()
     connections.close_all()
-    server.log.info("search tokeniser loaded; forking %s workers", server.cfg.workers)
+    server.log.info("search tokeniser and extractor tables loaded; forking %s workers", server.cfg.workers)

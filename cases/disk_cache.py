@@ -9,6 +9,11 @@ one, never half of one.
 
 marshal, not pickle: it loads these tables (dicts and sets of short strings) about as fast and
 cannot run code from a tampered file; values are limited to builtin types.
+
+Big string-keyed tables are stored by first character (``first_character_rows``) and read back as
+a ``FirstCharacterTable``, which unpacks a character's row the first time a text has it: building
+a dict of half a million keys (hashing each) was most of what a fresh process spent reading them,
+and one text needs a fraction of the rows.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Any
 
 MAGIC = b"governance-cache 1\n"
 logger = logging.getLogger(__name__)
+_fill_lock = threading.RLock()
 
 
 def version(*parts: bytes | str) -> str:
@@ -62,6 +68,104 @@ def read(path: Path, data_version: str) -> Any | None:
     """The value stored at ``path`` for ``data_version``; None when missing, stale or damaged."""
     found = read_any(path)
     return found[1] if found is not None and found[0] == data_version else None
+
+
+def first_character_rows(table: dict[str, Any]) -> dict[str, bytes]:
+    """``table`` split by the first character of its keys, each part marshalled (for ``write``)."""
+    parts: dict[str, dict[str, Any]] = {}
+    for key, value in table.items():
+        parts.setdefault(key[:1], {})[key] = value
+    return {first: marshal.dumps(part) for first, part in parts.items()}
+
+
+class FirstCharacterTable(dict):
+    """A string-keyed dict read from ``first_character_rows``, a first character's row at a time.
+
+    ``fill(text)`` puts in the rows of the characters of ``text``; ``get`` and ``[]`` fill the
+    row of the key they are given. ``in`` is the plain dict's (the callers' inner loops need its
+    speed): it is right once the key's first character is filled, which the caller ensures.
+    ``overlay`` (rows of the same form) replaces the rows' values and adds keys as each row goes
+    in; iterating, comparing or copying fills every row first. ``rows`` and ``overlay`` may be
+    shared by several tables: they are not changed.
+    """
+
+    def __init__(self, rows: dict[str, bytes], overlay: dict[str, bytes] | None = None):
+        super().__init__()
+        self._rows = rows
+        self._overlay = overlay or {}
+        self._filled: set[str] = set()
+
+    def fill(self, text: str) -> None:
+        """Put in the rows of every character of ``text`` not filled yet."""
+        if self._filled.issuperset(text):
+            return
+        with _fill_lock:
+            for char in set(text) - self._filled:
+                row, extra = self._rows.get(char), self._overlay.get(char)
+                found = marshal.loads(row) if row is not None else {}
+                if extra is not None:
+                    found.update(marshal.loads(extra))
+                # One update: a thread reading the row meanwhile sees all of it or none of it.
+                dict.update(self, found)
+                self._filled.add(char)
+
+    def fill_all(self) -> None:
+        self.fill("".join(self._rows) + "".join(self._overlay))
+
+    def get(self, key, default=None):
+        if key[:1] not in self._filled:
+            self.fill(key[:1])
+        return dict.get(self, key, default)
+
+    def __missing__(self, key):
+        if not key or key[:1] in self._filled:
+            raise KeyError(key)
+        self.fill(key[:1])
+        return self[key]
+
+    def __setitem__(self, key, value) -> None:
+        self.fill(key[:1])
+        dict.__setitem__(self, key, value)
+
+    def update(self, *args, **kwargs) -> None:
+        changes = dict(*args, **kwargs)
+        self.fill("".join(key[:1] for key in changes))
+        dict.update(self, changes)
+
+    def __bool__(self) -> bool:
+        return bool(self._rows or self._overlay or dict.__len__(self))
+
+    def copy(self) -> dict[str, Any]:
+        self.fill_all()
+        return dict(self)
+
+    def __iter__(self):
+        self.fill_all()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self.fill_all()
+        return dict.__len__(self)
+
+    def keys(self):
+        self.fill_all()
+        return dict.keys(self)
+
+    def values(self):
+        self.fill_all()
+        return dict.values(self)
+
+    def items(self):
+        self.fill_all()
+        return dict.items(self)
+
+    def __eq__(self, other: object) -> bool:
+        self.fill_all()
+        if isinstance(other, FirstCharacterTable):
+            other.fill_all()
+        return dict.__eq__(self, other)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def write(path: Path, data_version: str, value: Any) -> None:

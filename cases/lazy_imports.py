@@ -7,7 +7,12 @@ week. ``defer_xlsx`` registers a stand-in under tablib's ``xlsx`` key that impor
 at its first use; ``cases/apps.py`` calls it before any admin module imports import-export.
 
 Django REST framework imports ``requests`` if it is installed (a development dependency here, for
-schemathesis), only for its ``RequestsClient`` test client, which no test uses: 0.13 s.
+schemathesis), only for its ``RequestsClient`` test client, which no test uses: 0.13 s. It also
+imports ``django.contrib.postgres.fields`` if it can, to map PostgreSQL's array and hstore fields,
+and that imports psycopg (0.18 s CPU, and a search for libpq): on a database other than PostgreSQL
+no model has those fields, so psycopg is hidden too and DRF goes without the mapping.
+django-import-export tries the same import for every field of every resource (``without_psycopg``
+around the admin's imports, ``cases/admin/__init__.py``).
 ``import_rest_framework`` imports DRF's compatibility module with ``requests`` hidden; ``hidden``
 is also how jieba is imported without ``pkg_resources`` (``cases.search.jieba_tables``).
 """
@@ -17,11 +22,11 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from importlib.util import find_spec
 from typing import Any
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entrant: a hidden import may import under another hidden()
 
 
 @contextmanager
@@ -43,9 +48,19 @@ def hidden(*names: str) -> Iterator[None]:
                     del sys.modules[name]
 
 
+def without_psycopg() -> AbstractContextManager[None]:
+    """psycopg hidden while inside, unless the database is PostgreSQL (whose backend imports it)."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return nullcontext()
+    return hidden("psycopg", "psycopg2")
+
+
 def import_rest_framework() -> None:
-    """Import DRF's compatibility module (which every DRF view imports) without ``requests``."""
-    with hidden("requests"):
+    """Import DRF's compatibility module (which every DRF view imports) without ``requests``, and
+    without psycopg unless the database is PostgreSQL."""
+    with hidden("requests"), without_psycopg():
         import rest_framework.compat  # noqa: F401
 
 

@@ -154,6 +154,8 @@ VAR_DIR = BASE_DIR / "var"
 JIEBA_CACHE_DIR = Path(env_str("JIEBA_CACHE_DIR", str(VAR_DIR / "jieba")))
 # The level-5 gazetteer automaton, built once per version of the data (cases/extraction/gazetteer.py).
 GAZETTEER_CACHE_DIR = Path(env_str("GAZETTEER_CACHE_DIR", str(VAR_DIR / "gazetteer")))
+# The NER model's character table, parsed once per version of the model's files (cases/extraction/ner.py).
+NER_CACHE_DIR = Path(env_str("NER_CACHE_DIR", str(VAR_DIR / "ner")))
 
 # Login protection: lock an account/IP pair after repeated failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

@@ -82,3 +82,23 @@ def test_a_damaged_search_words_cache_is_rebuilt(jieba_cache, db):
     cache_file.write_bytes(b"governance-cache 1\n" + b"0" * 100)
     rebuilt = text._build_tokenizer(["鲁村镇"])
     assert rebuilt.FREQ == built.FREQ and rebuilt.total == built.total
+
+
+def test_a_first_character_table_unpacks_only_the_rows_of_the_keys_it_is_asked_for():
+    rows = disk_cache.first_character_rows({"成都": 3, "成都市": 5, "东于架村": 1, "东于": 0})
+    table = disk_cache.FirstCharacterTable(rows)
+    assert table.get("成都市") == 5 and "成都" in table
+    assert "东于" not in table  # its row is not unpacked yet: ``in`` alone does not fill
+    assert table["东于架村"] == 1 and "东于" in table
+    assert table.get("西于") is None and table.get("") is None
+    with pytest.raises(KeyError):
+        table["成都县"]
+
+
+def test_a_first_character_table_is_the_whole_dict_once_iterated_or_compared():
+    plain = {"成都": 3, "成都市": 5, "东于架村": 1}
+    overlay = disk_cache.first_character_rows({"成都": 9, "鲁村镇": 2})
+    table = disk_cache.FirstCharacterTable(disk_cache.first_character_rows(plain), overlay)
+    assert table == {"成都": 9, "成都市": 5, "东于架村": 1, "鲁村镇": 2}
+    assert sorted(disk_cache.FirstCharacterTable(disk_cache.first_character_rows(plain))) == sorted(plain)
+    assert len(disk_cache.FirstCharacterTable(disk_cache.first_character_rows(plain))) == 3

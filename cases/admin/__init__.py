@@ -7,7 +7,11 @@ import types
 from django.contrib import admin
 from django.template.response import TemplateResponse
 
-from cases.admin import actors, cases, desk, facts, ingest, places, sources
+from cases.lazy_imports import without_psycopg
+
+# django-import-export's resources try django.contrib.postgres per field (cases/lazy_imports.py).
+with without_psycopg():
+    from cases.admin import actors, cases, desk, facts, ingest, places, sources
 
 __all__ = ["actors", "cases", "desk", "facts", "ingest", "places", "sources"]
 

@@ -18,7 +18,6 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils.module_loading import import_string
 
-from cases.extraction.facts import FACT_TYPES
 from cases.extraction.indicators import suggest_indicators
 from cases.models import Candidate, DatePrecision, FactType, Indicator, Level, Locality, OrganisationKind, Qualifier
 from cases.models.facts import PeriodKind
@@ -375,5 +374,9 @@ class DateCandidateForm(CandidateForm):
 def review_form(fact_type: str | None) -> type[CandidateForm]:
     """The form for ``fact_type``'s candidates: the one its ``cases.extraction.facts`` entry names,
     else the label only."""
+    # Imported here: the fact table imports the whole extractor, which a process that never
+    # reviews a candidate (an API worker, a management command) would import at start for nothing.
+    from cases.extraction.facts import FACT_TYPES
+
     kind = FACT_TYPES.get(fact_type)
     return import_string(kind.form) if kind is not None and kind.form else CandidateForm

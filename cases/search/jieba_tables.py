@@ -7,7 +7,10 @@ jieba's own start is slow in three places, each handled here:
   ``pkg_resources`` hidden.
 - Its prefix dictionary (498,113 entries built from ``dict.txt``) comes from jieba's cache through
   ``marshal.load`` on an open file, which reads it piece by piece: 1.2 s here, against 0.3 s for
-  ``marshal.loads`` of the same bytes. It is cached here instead (``disk_cache``).
+  ``marshal.loads`` of the same bytes. It is cached here instead (``disk_cache``), and not as one
+  dict: as one row per first character (``disk_cache.FirstCharacterTable``), put into the
+  tokeniser's dict when a text first has that character. Hashing half a million words was most of a fresh process's
+  first search; a query reads a few rows, an article about a thousand of the 6,900.
 - ``import jieba.posseg`` reads ``dict.txt`` again for the part-of-speech tag of every word
   (349,045, three quarters of a second). The import is given an empty file and the tags come from
   a cache file too, in a compact table (``WordTags``).
@@ -67,24 +70,57 @@ def _cache_path(name: str) -> Path:
     return Path(settings.JIEBA_CACHE_DIR) / name
 
 
-def prefix_dictionary() -> tuple[dict[str, int], int]:
-    """jieba's default prefix dictionary (word or prefix → frequency) and its total frequency."""
+def prefix_dictionary() -> tuple[disk_cache.FirstCharacterTable, int]:
+    """jieba's default prefix dictionary (word or prefix → frequency) and its total frequency.
+
+    A ``FirstCharacterTable``: ``Tokenizer`` fills the characters of every text before jieba
+    looks its words up with ``in`` (``get_DAG``), and a word's before changing it (``add_word``).
+    """
+    rows, total = prefix_rows()
+    return disk_cache.FirstCharacterTable(rows), total
+
+
+def prefix_rows() -> tuple[dict[str, bytes], int]:
+    """The prefix dictionary by first character (``disk_cache.first_character_rows``), and its total."""
     with _lock:  # a request waits for a warm-up thread's load rather than loading it a second time
         return _prefix_dictionary()
 
 
 @cache
-def _prefix_dictionary() -> tuple[dict[str, int], int]:
+def _prefix_dictionary() -> tuple[dict[str, bytes], int]:
     data, dictionary = _dictionary()
     # The table's own name and layout are part of its version: a file of another layout is stale.
-    version = disk_cache.version("prefix dictionary (dict, total)", dictionary)
+    version = disk_cache.version("prefix dictionary (first character rows, total)", dictionary)
     path = _cache_path("jieba-prefix-dictionary.marshal")
     cached = disk_cache.read(path, version)
     if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], dict):
         return cached
     frequencies, total = jieba_module().dt.gen_pfdict(io.BytesIO(data))
-    disk_cache.write(path, version, (frequencies, total))
-    return frequencies, total
+    rows = disk_cache.first_character_rows(frequencies)
+    disk_cache.write(path, version, (rows, total))
+    return rows, total
+
+
+@cache
+def _tokenizer_class():
+    jieba = jieba_module()
+
+    class Tokenizer(jieba.Tokenizer):
+        """jieba's tokeniser over a ``FirstCharacterTable``: fills a text's rows before reading them."""
+
+        def get_DAG(self, sentence):
+            self.FREQ.fill(sentence)
+            return super().get_DAG(sentence)
+
+        def add_word(self, word, freq=None, tag=None):
+            self.FREQ.fill(word[:1])
+            return super().add_word(word, freq, tag)
+
+        def suggest_freq(self, segment, tune=False):
+            self.FREQ.fill(segment if isinstance(segment, str) else "".join(segment))
+            return super().suggest_freq(segment, tune)
+
+    return Tokenizer
 
 
 def default_tokenizer():
@@ -93,16 +129,19 @@ def default_tokenizer():
     with _lock:
         if not jieba.dt.initialized:
             jieba.dt.FREQ, jieba.dt.total = prefix_dictionary()
+            # Our subclass (it only adds the filling), so that jieba.posseg, which cuts with
+            # jieba.dt, fills the rows too.
+            jieba.dt.__class__ = _tokenizer_class()
             jieba.dt.initialized = True
     return jieba.dt
 
 
-def new_tokenizer():
-    """A tokeniser of its own with a copy of the default dictionary (changes stay in it)."""
-    jieba = jieba_module()
-    frequencies, total = prefix_dictionary()
-    tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ, tokenizer.total = dict(frequencies), total
+def new_tokenizer(changes: dict[str, bytes] | None = None):
+    """A tokeniser of its own over the default dictionary (changes stay in it), with ``changes``
+    to it as ``disk_cache.first_character_rows``."""
+    rows, total = prefix_rows()
+    tokenizer = _tokenizer_class()()
+    tokenizer.FREQ, tokenizer.total = disk_cache.FirstCharacterTable(rows, changes), total
     tokenizer.initialized = True
     return tokenizer
 

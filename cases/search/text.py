@@ -163,7 +163,18 @@ def database_names() -> list[str]:
         for name, aliases in model.objects.values_list("name", "aliases"):
             names.add(name)
             names.update(alias for alias in aliases or [] if isinstance(alias, str))
-    return sorted(normalize(name) for name in names if name and _NAME_RE.match(name) and any(map(is_cjk, name)))
+    return sorted(_normalize_names(name for name in names if name and _NAME_RE.match(name) and _CJK_RE.search(name)))
+
+
+def _normalize_names(names: Iterable[str]) -> list[str]:
+    """``normalize`` of each name, most without a call: a name with no character OpenCC could
+    change and no lower-casing that changes its length only needs lower-casing (39,000 names)."""
+    triggers = _traditional_triggers()
+    found = []
+    for name in names:
+        lowered = name.lower()
+        found.append(lowered if len(lowered) == len(name) and triggers.isdisjoint(name) else normalize(name))
+    return found
 
 
 def _words_cache_path() -> Path:
@@ -183,19 +194,21 @@ def _build_tokenizer(extra_words: Iterable[str]):
     """
     words = list(extra_words)
     version = disk_cache.version(
-        "search words 1 (changes, total, tags)",  # change the name when the build below changes
+        "search words 2 (changes by first character, total, tags)",  # change it when the build below changes
         jieba_tables.dictionary_version(),
         GOVERNANCE_DICTIONARY.read_bytes(),
         VARIANTS_FILE.read_bytes(),
         "\n".join(words),
     )
     path = _words_cache_path()
-    tokenizer = jieba_tables.new_tokenizer()
     cached = disk_cache.read(path, version)
     if isinstance(cached, tuple) and len(cached) == 3:
-        changes, tokenizer.total, tokenizer.user_word_tag_tab = cached
-        tokenizer.FREQ.update(changes)
+        changes, total, tags = cached
+        tokenizer = jieba_tables.new_tokenizer(changes)
+        tokenizer.total, tokenizer.user_word_tag_tab = total, tags
         return tokenizer
+    tokenizer = jieba_tables.new_tokenizer()
+    tokenizer.FREQ.fill_all()  # every word is read below: the whole dictionary, not row by row
     default, _ = jieba_tables.prefix_dictionary()
     tokenizer.load_userdict(str(GOVERNANCE_DICTIONARY))
     for group in variant_groups():
@@ -208,7 +221,9 @@ def _build_tokenizer(extra_words: Iterable[str]):
     # add_word only adds entries or raises frequencies (none of ours is 0, which would also
     # change jieba's HMM): the entries that differ from the default dictionary are the whole change.
     changes = {word: freq for word, freq in tokenizer.FREQ.items() if default.get(word) != freq}
-    disk_cache.write(path, version, (changes, tokenizer.total, tokenizer.user_word_tag_tab))
+    disk_cache.write(
+        path, version, (disk_cache.first_character_rows(changes), tokenizer.total, tokenizer.user_word_tag_tab)
+    )
     return tokenizer
 
 
@@ -224,9 +239,11 @@ def tokenizer():
 
 
 def install_tokenizer(extra_words: Iterable[str]) -> None:
-    """Build the tokeniser now from the given names (used before forking reindex workers)."""
+    """Build the tokeniser now from the given names (used before forking reindex workers), its
+    dictionary filled whole: the workers cut every kind of text and share the filled pages."""
     with _lock:
         _state["tokenizer"] = _build_tokenizer(extra_words)
+        _state["tokenizer"].FREQ.fill_all()
 
 
 def reset_tokenizer() -> None:

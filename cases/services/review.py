@@ -19,7 +19,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from cases.extraction.facts import FACT_TYPES, fact_kind
 from cases.models import (
     Candidate,
     CandidateStatus,
@@ -299,6 +298,8 @@ def candidate_accept(
     case = case or candidate.case or source_draft_case(candidate.source)
     if case is not None:
         check_editable(case=case, user=user)
+    from cases.extraction.facts import fact_kind  # the whole extractor: imported when first needed
+
     try:
         kind = fact_kind(candidate.fact_type)
     except KeyError as error:
@@ -320,6 +321,8 @@ def candidate_accept(
 
 def _acceptance_order(candidates) -> list[Candidate]:
     """In the fact-type table's order (later facts find their places), organisations after the parent they name."""
+    from cases.extraction.facts import FACT_TYPES
+
     order = list(FACT_TYPES)
     # An organisation after the parent it names, when both are selected (支部 after its 联盟).
     by_name = {

@@ -101,3 +101,28 @@ def test_opening_the_ingest_form_starts_loading_the_extractor_and_posting_does_n
     thread.join()
     admin_client.get(url)
     assert loads == ["loaded"]  # once per process
+
+
+def test_the_preload_before_forking_fills_every_table_a_first_search_or_extraction_reads(seeded):
+    from cases.extraction import gazetteer, warmup
+    from cases.search import jieba_tables, text
+
+    warmup.preload()
+    tables = [jieba_tables.default_tokenizer().FREQ, text.tokenizer().FREQ, gazetteer.get_gazetteer().villages.table]
+    assert all(table._filled >= set(table._rows) for table in tables if hasattr(table, "_filled"))
+
+
+def test_the_ner_tables_load_without_onnxruntime_which_a_fork_would_inherit():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import sys, django; django.setup(); from cases.extraction import ner; ner.tables(); "
+        "print('onnxruntime' in sys.modules, 'numpy' in sys.modules)"
+    )
+    env = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "governance.settings"}
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False False"

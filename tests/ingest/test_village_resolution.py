@@ -122,3 +122,18 @@ def test_a_renamed_township_is_found_by_its_new_name_at_the_next_extraction(db):
     township.name = "边临新镇"
     township.save()
     assert coded(text)["边临新镇"] == "371403108"
+
+
+def test_the_gazetteer_read_back_from_disk_finds_what_the_one_built_from_the_database_finds():
+    text = "四川省成都市青羊区少城街道与山东省德州市陵城区边临镇联合开展调研，沂源县、成都参加。"
+    gazetteer._upper_path().unlink(missing_ok=True)
+    gazetteer._cache.clear()
+    built = gazetteer.get_gazetteer()  # from the database's rows (and written to disk)
+    assert gazetteer._upper_path().exists()
+    gazetteer._cache.clear()
+    read_back = gazetteer.get_gazetteer()  # the compiled tables of the disk cache
+    assert read_back is not built
+    assert read_back.find(text) == built.find(text) and read_back.find(text)
+    assert all(name in read_back.entries for _, _, name, _ in built.find(text))
+    township = next(entries[0].place for _, _, name, entries in read_back.find(text) if name == "少城街道")
+    assert read_back.parent(township).name == "青羊区"
