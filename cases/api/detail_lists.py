@@ -20,7 +20,7 @@ from rest_framework import serializers
 
 from cases.api import prefetch
 from cases.api.detail import CaseDetailSerializer
-from cases.api.exports import METRIC_VALUES, NO_SOURCE, QUOTE_VALUES, first_sources, metric_row
+from cases.api.exports import METRIC_VALUES, NO_SOURCE, QUOTE_VALUES, SOURCE_VALUES, first_sources, metric_row
 from cases.api.serializers import MetricSerializer
 from cases.api.statements import Statement
 from cases.models import Case, Evidence, Initiative, Locality, Person, SourceCredit, Theme
@@ -93,18 +93,7 @@ def _metric_quotes(public_facts: bool) -> Statement:
     )
 
 
-EVIDENCE_VALUES = (
-    "quote",
-    "claim",
-    "start",
-    "end",
-    "source_id",
-    "source__outlet",
-    "source__headline",
-    "source__publication_date",
-    "source__publication_precision",
-    "source__publication_text",
-)
+EVIDENCE_VALUES = ("quote", "claim", "start", "end", *SOURCE_VALUES)
 
 
 def _evidence(public_facts: bool) -> Statement:

@@ -59,9 +59,8 @@ def metric_row(row: tuple[Any, ...], source: tuple[Any, ...]) -> tuple[Any, ...]
     return (row[0], row[1], *place, *row[7:], *source)
 
 
-# In this order: first_sources reads them by position.
-QUOTE_VALUES = (
-    "metric_id",
+# A quote's source as rows carry it: id, outlet, headline, date, precision and printed date.
+SOURCE_VALUES = (
     "source_id",
     "source__outlet",
     "source__headline",
@@ -69,6 +68,9 @@ QUOTE_VALUES = (
     "source__publication_precision",
     "source__publication_text",
 )
+
+# In this order: first_sources reads them by position.
+QUOTE_VALUES = ("metric_id", *SOURCE_VALUES)
 
 
 def first_public_sources(metric_ids: list[int]) -> dict[int, tuple[Any, ...]]:
