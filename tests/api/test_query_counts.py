@@ -47,19 +47,24 @@ def populate_case(case, place, theme, indicator, n: int, tag: str) -> None:
         Evidence.objects.create(source=source, start=0, end=2, quote=source.text[:2], case=case)
 
 
+def small_and_large_cases(world, small_id: str, large_id: str, rows: int):
+    """Two cases in the world's 少城街道: one with one of everything, one with ``rows`` of everything."""
+    place, theme, indicator = world.places["shaocheng"], world.themes["property"], world.indicators["compounds"]
+    small = factories.case(primary_locality=place, public_id=small_id)
+    populate_case(small, place, theme, indicator, 1, "小")
+    large = factories.case(primary_locality=place, public_id=large_id)
+    populate_case(large, place, theme, indicator, rows, "大")
+    return small, large
+
+
 @pytest.fixture(scope="module")
 def big(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         # Search-index refreshes batched once at the end: the data, not the indexing, is under test.
         with deferred():
             world = build_world()
-            place = world.places["shaocheng"]
-            theme = world.themes["property"]
-            indicator = world.indicators["compounds"]
-            small = factories.case(primary_locality=place, public_id="small-case")
-            populate_case(small, place, theme, indicator, 1, "小")
-            large = factories.case(primary_locality=place, public_id="large-case")
-            populate_case(large, place, theme, indicator, ROWS, "大")
+            place, theme = world.places["shaocheng"], world.themes["property"]
+            small, large = small_and_large_cases(world, "small-case", "large-case", ROWS)
             for i in range(ROWS):
                 factories.locality(name=f"社区{i}", level=Level.COMMUNITY, parent=place, code=f"510105005{i:03d}")
                 factories.case(primary_locality=place, public_id=f"filler-{i:03d}").themes.add(theme)

@@ -12,7 +12,7 @@ from cases.models import Level
 from cases.search.index import deferred
 from cases.site.places import place_key
 from tests import factories
-from tests.api.test_query_counts import populate_case
+from tests.api.test_query_counts import populate_case, small_and_large_cases
 from tests.api.world import build_world
 
 PAGES = [
@@ -37,13 +37,8 @@ def grown(django_db_setup, django_db_blocker):
         # Search-index refreshes batched once at the end: the data, not the indexing, is under test.
         with deferred():
             world = build_world()
-            place = world.places["shaocheng"]
-            theme = world.themes["property"]
-            indicator = world.indicators["compounds"]
-            small = factories.case(primary_locality=place, public_id="qc-small")
-            populate_case(small, place, theme, indicator, 1, "小")
-            large = factories.case(primary_locality=place, public_id="qc-large")
-            populate_case(large, place, theme, indicator, 20, "大")
+            small_and_large_cases(world, "qc-small", "qc-large", 20)
+            place, theme, indicator = world.places["shaocheng"], world.themes["property"], world.indicators["compounds"]
 
         def grow(n: int, tag: str) -> None:
             with deferred():
