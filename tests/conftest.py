@@ -33,7 +33,7 @@ from seeds.gazetteer_loader import GAZETTEER_CSV, Division, read_divisions
 from seeds.loader import LoadSummary, load_all
 from tests.api.world import World, build_world
 from tests.editorial import Story, make_story, make_user
-from tests.snapshots import Snapshots
+from tests.snapshots import Builder, Snapshots
 
 TEST_SETTINGS = {
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
@@ -84,10 +84,16 @@ def snapshots(django_db_setup, django_db_blocker) -> Snapshots:
         kept.drop()
 
 
+@pytest.fixture(scope="session")
+def seed_data(fixture_gazetteer) -> Builder:
+    """The seed data set's snapshot label and builder (``seeded``; the search tests build on it)."""
+    return "seeded", lambda: load_all(gazetteer_divisions=fixture_gazetteer, progress=False)
+
+
 @pytest.fixture(scope="module")
-def seeded(snapshots, django_db_blocker, fixture_gazetteer) -> LoadSummary:
+def seeded(snapshots, django_db_blocker, seed_data) -> LoadSummary:
     with django_db_blocker.unblock():
-        yield snapshots.module_data("seeded", lambda: load_all(gazetteer_divisions=fixture_gazetteer, progress=False))
+        yield snapshots.module_data(*seed_data)
         snapshots.reset()
 
 

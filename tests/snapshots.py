@@ -12,6 +12,9 @@ taken before anything was built, so the next module starts from the state it alw
 
 What a builder returns (the ``World``'s model instances, the load summary) is handed out as a deep
 copy per module, so a test that changes an instance in memory cannot reach another module.
+
+A builder may start from another snapshot (``on``): the search tests' indexed seed data is the seed
+data set plus an index, built on the ``seeded`` copy instead of loading the seed data again.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+
+# A snapshot's label and the function that builds its data.
+Builder = tuple[str, Callable[[], Any]]
 
 
 class _SqliteCopies:
@@ -76,14 +82,19 @@ class Snapshots:
         self._empty = self._engine.take("empty")
         self._built: dict[str, tuple[Any, Any]] = {}
 
-    def module_data(self, label: str, build: Callable[[], Any]) -> Any:
-        """The database as ``build`` leaves it, and a copy of what it returned."""
+    def module_data(self, label: str, build: Callable[..., Any], *, on: Builder | None = None) -> Any:
+        """The database as ``build`` leaves it, and a copy of what it returned.
+
+        With ``on`` (another snapshot's label and builder), ``build`` starts from that snapshot,
+        restored or built first, and is given a copy of what its builder returned.
+        """
         if label in self._built:
             snapshot, result = self._built[label]
             self._restore(snapshot)
         else:
+            arguments = () if on is None else (self.module_data(*on),)
             with transaction.atomic():
-                result = build()
+                result = build(*arguments)
             self._built[label] = (self._engine.take(label), result)
         return copy.deepcopy(result)
 

@@ -6,25 +6,24 @@ import pytest
 
 from cases.search import text
 from cases.search.index import rebuild
-from seeds.loader import load_all
 
 
 @pytest.fixture(scope="module")
-def seeded_index(snapshots, django_db_blocker, fixture_gazetteer):
+def seeded_index(snapshots, django_db_blocker, seed_data):
     """The seed data (the fixture gazetteer, see tests/conftest.py) with a freshly built index.
 
     The tokeniser is rebuilt so the corpus's names are in its dictionary, as after ``reindex``.
-    Built once per process and restored per module, like ``seeded`` (``tests/snapshots.py``).
+    Built once per process on the seed data's snapshot and restored per module, like ``seeded``
+    (``tests/snapshots.py``).
     """
 
-    def build():
-        summary = load_all(gazetteer_divisions=fixture_gazetteer, progress=False)
+    def build(summary):
         text.reset_tokenizer()
         rebuild()
         return summary
 
     with django_db_blocker.unblock():
-        summary = snapshots.module_data("seeded_index", build)
+        summary = snapshots.module_data("seeded_index", build, on=seed_data)
         text.reset_tokenizer()
         yield summary
         snapshots.reset()
