@@ -7,6 +7,11 @@ was built from (a digest of the inputs, library versions included) and a checksu
 ``write`` writes beside the target and renames, so a concurrent reader sees the old file or the new
 one, never half of one.
 
+A table whose inputs alternate (the search words of the data sets a test run switches between, the
+place tables of two databases' states) keeps one file per version (``versioned_path``,
+``write_version``), the newest ``KEEP_VERSIONS`` of each: switching back reads the file again where
+a single file per table was overwritten by every switch and rebuilt.
+
 marshal, not pickle: it loads these tables (dicts and sets of short strings) about as fast and
 cannot run code from a tampered file; values are limited to builtin types.
 
@@ -27,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 MAGIC = b"governance-cache 1\n"
+KEEP_VERSIONS = 4
 logger = logging.getLogger(__name__)
 _fill_lock = threading.RLock()
 
@@ -180,3 +186,19 @@ def write(path: Path, data_version: str, value: Any) -> None:
     except OSError as error:
         # A read-only deployment: every process builds its own tables, slower but correct.
         logger.warning("cache file %s not written: %s", path, error)
+
+
+def versioned_path(directory: Path, stem: str, data_version: str) -> Path:
+    """The file holding ``stem``'s table for ``data_version`` (``write_version`` writes it)."""
+    return directory / f"{stem}-{data_version[:16]}.marshal"
+
+
+def write_version(directory: Path, stem: str, data_version: str, value: Any) -> None:
+    """``write`` to ``versioned_path``, then delete all but the newest ``KEEP_VERSIONS`` of ``stem``'s files."""
+    write(versioned_path(directory, stem, data_version), data_version, value)
+    try:
+        files = sorted(directory.glob(f"{stem}-*.marshal"), key=lambda path: path.stat().st_mtime_ns, reverse=True)
+        for stale in files[KEEP_VERSIONS:]:
+            stale.unlink(missing_ok=True)
+    except OSError as error:  # another process pruning at the same time, or a read-only directory
+        logger.warning("old cache files of %s not removed: %s", stem, error)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+
+import jieba
 import pytest
 
 from cases import disk_cache
@@ -74,6 +77,25 @@ def test_search_words_are_cached_by_the_names_they_were_built_from(jieba_cache, 
     with_two = text._build_tokenizer(["鲁村镇", "少城街道"])  # other names: a stale file, rebuilt
     assert with_two.FREQ["少城街道"]
     assert list(with_two.cut("少城街道")) == ["少城街道"]
+
+
+def test_switching_back_to_earlier_names_reads_their_file_again(jieba_cache, db, monkeypatch):
+    text._build_tokenizer(["鲁村镇"])
+    text._build_tokenizer(["少城街道"])
+    built = []
+    monkeypatch.setattr(jieba_tables, "new_tokenizer", lambda *rows: built.append(rows) or jieba.Tokenizer())
+    text._build_tokenizer(["鲁村镇"])
+    assert built == [(built[0][0],)] and built[0][0]  # the cached changes replayed, nothing built anew
+
+
+def test_only_the_newest_versions_of_a_table_are_kept(tmp_path):
+    for number in range(disk_cache.KEEP_VERSIONS + 2):
+        data_version = disk_cache.version(str(number))
+        disk_cache.write_version(tmp_path, "table", data_version, number)
+        path = disk_cache.versioned_path(tmp_path, "table", data_version)
+        os.utime(path, ns=(number * 10**9, number * 10**9))
+    kept = sorted(disk_cache.read_any(path)[1] for path in tmp_path.glob("table-*.marshal"))
+    assert kept == list(range(2, disk_cache.KEEP_VERSIONS + 2))
 
 
 def test_a_damaged_search_words_cache_is_rebuilt(jieba_cache, db):

@@ -438,20 +438,20 @@ def village_index(fingerprint: tuple) -> VillageIndex:
     return index
 
 
-def _upper_path() -> Path:
+def _upper_stem() -> str:
     database = disk_cache.version(connection.vendor, str(connection.settings_dict.get("NAME")))[:16]
-    return Path(settings.GAZETTEER_CACHE_DIR) / f"upper-{database}.marshal"
+    return f"upper-{database}"
 
 
 def _upper_compiled(fingerprint: tuple) -> tuple:
     """The places of levels 1–4 and their aliases, compiled (``Gazetteer.compile``): from the disk
     cache, else read from the database, compiled and saved."""
-    path = _upper_path()
+    directory, stem = Path(settings.GAZETTEER_CACHE_DIR), _upper_stem()
     # The compiled layout and pyahocorasick's version are part of the version (its state's format).
     version = disk_cache.version(
         "upper places 3 (Gazetteer.compile, row columns)", _AHOCORASICK_VERSION, repr(ADMIN_SUFFIXES), repr(fingerprint)
     )
-    cached = disk_cache.read(path, version)
+    cached = disk_cache.read(disk_cache.versioned_path(directory, stem, version), version)
     if isinstance(cached, tuple) and len(cached) == 4:
         return cached
     # Level by level in code order (the order of their paths, as before): the (level, code) index.
@@ -468,7 +468,7 @@ def _upper_compiled(fingerprint: tuple) -> tuple:
         LocalityAlias.objects.filter(locality__in=_upper_places().values("pk")).values_list("locality_id", "name")
     )
     compiled = Gazetteer.compile(rows, aliases)
-    disk_cache.write(path, version, compiled)
+    disk_cache.write_version(directory, stem, version, compiled)
     return compiled
 
 

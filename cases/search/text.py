@@ -177,12 +177,12 @@ def _normalize_names(names: Iterable[str]) -> list[str]:
     return found
 
 
-def _words_cache_path() -> Path:
-    """One file per database: the test and development databases do not overwrite each other's."""
+def _words_cache_stem() -> str:
+    """Files of their own per database: the test and development databases do not evict each other's."""
     from django.db import connection
 
     database = disk_cache.version(connection.vendor, str(connection.settings_dict.get("NAME")))[:16]
-    return Path(settings.JIEBA_CACHE_DIR) / f"search-words-{database}.marshal"
+    return f"search-words-{database}"
 
 
 def _build_tokenizer(extra_words: Iterable[str]):
@@ -200,8 +200,8 @@ def _build_tokenizer(extra_words: Iterable[str]):
         VARIANTS_FILE.read_bytes(),
         "\n".join(words),
     )
-    path = _words_cache_path()
-    cached = disk_cache.read(path, version)
+    directory, stem = Path(settings.JIEBA_CACHE_DIR), _words_cache_stem()
+    cached = disk_cache.read(disk_cache.versioned_path(directory, stem, version), version)
     if isinstance(cached, tuple) and len(cached) == 3:
         changes, total, tags = cached
         tokenizer = jieba_tables.new_tokenizer(changes)
@@ -221,8 +221,11 @@ def _build_tokenizer(extra_words: Iterable[str]):
     # add_word only adds entries or raises frequencies (none of ours is 0, which would also
     # change jieba's HMM): the entries that differ from the default dictionary are the whole change.
     changes = {word: freq for word, freq in tokenizer.FREQ.items() if default.get(word) != freq}
-    disk_cache.write(
-        path, version, (disk_cache.first_character_rows(changes), tokenizer.total, tokenizer.user_word_tag_tab)
+    disk_cache.write_version(
+        directory,
+        stem,
+        version,
+        (disk_cache.first_character_rows(changes), tokenizer.total, tokenizer.user_word_tag_tab),
     )
     return tokenizer
 

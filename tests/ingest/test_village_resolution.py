@@ -5,7 +5,10 @@ Texts are written for these tests; the places are real gazetteer rows of the fix
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 
 from cases import disk_cache
 from cases.extraction import gazetteer
@@ -124,12 +127,17 @@ def test_a_renamed_township_is_found_by_its_new_name_at_the_next_extraction(db):
     assert coded(text)["边临新镇"] == "371403108"
 
 
+def _upper_files() -> list[Path]:
+    return list(Path(settings.GAZETTEER_CACHE_DIR).glob(f"{gazetteer._upper_stem()}-*.marshal"))
+
+
 def test_the_gazetteer_read_back_from_disk_finds_what_the_one_built_from_the_database_finds():
     text = "四川省成都市青羊区少城街道与山东省德州市陵城区边临镇联合开展调研，沂源县、成都参加。"
-    gazetteer._upper_path().unlink(missing_ok=True)
+    for cached in _upper_files():
+        cached.unlink()
     gazetteer._cache.clear()
     built = gazetteer.get_gazetteer()  # from the database's rows (and written to disk)
-    assert gazetteer._upper_path().exists()
+    assert len(_upper_files()) == 1
     gazetteer._cache.clear()
     read_back = gazetteer.get_gazetteer()  # the compiled tables of the disk cache
     assert read_back is not built
