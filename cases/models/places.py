@@ -212,8 +212,10 @@ class Locality(models.Model):
 class LocalityAlias(models.Model):
     """Another name a place goes by: 成都 for 成都市, 广西 for 广西壮族自治区."""
 
+    # No index of its own: the unique (locality, name) index serves lookups by place, and one index
+    # less to write for the 1.1 million aliases of a full gazetteer load.
     locality = models.ForeignKey(
-        Locality, on_delete=models.CASCADE, related_name="aliases", verbose_name="地区 locality"
+        Locality, on_delete=models.CASCADE, related_name="aliases", verbose_name="地区 locality", db_index=False
     )
     name = models.CharField("别名 alias", max_length=100, db_index=True)
 
