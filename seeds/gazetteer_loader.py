@@ -261,16 +261,38 @@ _SECONDARY = """
 
 @contextmanager
 def _secondary_structures_built_after(tables: Sequence[str]) -> Iterator[None]:
-    """On PostgreSQL, fill the tables first and build their indexes and check their constraints
-    after: one sort per index and one join per foreign key, instead of updating every index and
-    queueing a foreign-key check for each of 1.7 million rows (half the fresh load's time was the
-    server doing that, a sixth the commit running the queued checks). In the load's transaction,
-    so a failed load leaves them as they were. On SQLite, where the same made the load no faster
-    (its index writes are in process either way), it does nothing.
+    """Fill the tables first and build their secondary indexes (and on PostgreSQL check their
+    constraints) after: one sort per index instead of inserting each of 1.7 million rows into every
+    index in no useful order (the names' indexes), and on PostgreSQL one join per foreign key
+    instead of a queued check per row (half the fresh load's time was the server doing that, a
+    sixth the commit running the queued checks). In the load's transaction, so a failed load leaves
+    them as they were.
     """
-    if connection.vendor != "postgresql":
-        yield
+    if connection.vendor == "postgresql":
+        with _postgres_structures_built_after(tables):
+            yield
         return
+    # SQLite: the indexes declared apart from the tables (UNIQUE and CHECK constraints are part of
+    # the table; their automatic indexes stay). In memory the rows went in in 9 s instead of 16 s
+    # and the indexes took 3 s more; a fresh load_seeds into a file took 39 s instead of 46 s.
+    with connection.cursor() as cursor:
+        placeholders = ", ".join(["%s"] * len(tables))
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master"
+            f" WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({placeholders})",
+            list(tables),
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for _, definition in indexes:
+            cursor.execute(definition)
+
+
+@contextmanager
+def _postgres_structures_built_after(tables: Sequence[str]) -> Iterator[None]:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         # Run the foreign-key checks already queued (the country row): a table with pending checks
