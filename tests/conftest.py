@@ -43,6 +43,22 @@ TEST_SETTINGS = {
 }
 
 
+def _runs_long(item: pytest.Item) -> bool:
+    return item.get_closest_marker("browser") is not None or item.get_closest_marker("slow") is not None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser and full-data tests first, the rest in their order.
+
+    ``make test`` hands whole modules to its test processes in collection order
+    (``--no-loadscope-reorder``): taken first, the longest cannot be left running alone at the
+    end while the other processes have nothing to do (pytest-xdist's own order, most tests first,
+    put these one-test modules last).
+    """
+    items.sort(key=lambda item: not _runs_long(item))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _test_settings(tmp_path_factory):
     from django.conf import settings
@@ -88,6 +104,38 @@ def snapshots(django_db_setup, django_db_blocker) -> Snapshots:
 def seed_data(fixture_gazetteer) -> Builder:
     """The seed data set's snapshot label and builder (``seeded``; the search tests build on it)."""
     return "seeded", lambda: load_all(gazetteer_divisions=fixture_gazetteer, progress=False)
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    wanted = {"transactional_db", "live_server"} & set(item.fixturenames)
+    return bool(wanted or (marker is not None and marker.kwargs.get("transaction")))
+
+
+_RESTORE_AFTER = pytest.StashKey[tuple[Snapshots, object]]()
+
+
+@pytest.fixture(autouse=True)
+def _migrated_state_after_transactional_tests(request):
+    """A transactional test (the browser tests, backups) ends by flushing every table, the groups
+    and permissions the migrations made too: the database goes back to its migrated copy after it
+    (``pytest_runtest_teardown``, once the flush has run)."""
+    if _is_transactional(request.node):
+        request.node.stash[_RESTORE_AFTER] = (
+            request.getfixturevalue("snapshots"),
+            request.getfixturevalue("django_db_blocker"),
+        )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    result = yield
+    restore = item.stash.get(_RESTORE_AFTER, None)
+    if restore is not None and nextitem is not None:  # at the end the session's copies are gone
+        snapshots, blocker = restore
+        with blocker.unblock():
+            snapshots.reset()
+    return result
 
 
 @pytest.fixture(scope="module")
