@@ -8,7 +8,7 @@ was built from (a digest of the inputs, library versions included) and a checksu
 one, never half of one.
 
 A table whose inputs alternate (the search words of the data sets a test run switches between, the
-place tables of two databases' states) keeps one file per version (``versioned_path``,
+place tables of two databases' states) keeps one file per version (``read_version``,
 ``write_version``), the newest ``KEEP_VERSIONS`` of each: switching back reads the file again where
 a single file per table was overwritten by every switch and rebuilt.
 
@@ -189,8 +189,13 @@ def write(path: Path, data_version: str, value: Any) -> None:
 
 
 def versioned_path(directory: Path, stem: str, data_version: str) -> Path:
-    """The file holding ``stem``'s table for ``data_version`` (``write_version`` writes it)."""
+    """The file holding ``stem``'s table for ``data_version``."""
     return directory / f"{stem}-{data_version[:16]}.marshal"
+
+
+def read_version(directory: Path, stem: str, data_version: str) -> Any | None:
+    """``read`` of the file ``write_version`` wrote for ``data_version``."""
+    return read(versioned_path(directory, stem, data_version), data_version)
 
 
 def write_version(directory: Path, stem: str, data_version: str, value: Any) -> None:

@@ -451,7 +451,7 @@ def _upper_compiled(fingerprint: tuple) -> tuple:
     version = disk_cache.version(
         "upper places 3 (Gazetteer.compile, row columns)", _AHOCORASICK_VERSION, repr(ADMIN_SUFFIXES), repr(fingerprint)
     )
-    cached = disk_cache.read(disk_cache.versioned_path(directory, stem, version), version)
+    cached = disk_cache.read_version(directory, stem, version)
     if isinstance(cached, tuple) and len(cached) == 4:
         return cached
     # Level by level in code order (the order of their paths, as before): the (level, code) index.

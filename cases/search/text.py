@@ -201,7 +201,7 @@ def _build_tokenizer(extra_words: Iterable[str]):
         "\n".join(words),
     )
     directory, stem = Path(settings.JIEBA_CACHE_DIR), _words_cache_stem()
-    cached = disk_cache.read(disk_cache.versioned_path(directory, stem, version), version)
+    cached = disk_cache.read_version(directory, stem, version)
     if isinstance(cached, tuple) and len(cached) == 3:
         changes, total, tags = cached
         tokenizer = jieba_tables.new_tokenizer(changes)
