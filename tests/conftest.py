@@ -55,7 +55,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     (``--no-loadscope-reorder``): taken first, the longest cannot be left running alone at the
     end while the other processes have nothing to do (pytest-xdist's own order, most tests first,
     put these one-test modules last).
+
+    A test on a snapshot (``seeded``, ``world``) runs in a transaction like any ``db`` test, even
+    when it asks for its users by name (``request.getfixturevalue``): pytest-django creates the
+    test database only when a collected test says it needs one, and run alone such a test would
+    otherwise build the snapshot into the development database.
     """
+    for item in items:
+        if "snapshots" in item.fixturenames and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.django_db)
     items.sort(key=lambda item: not _runs_long(item))
 
 
