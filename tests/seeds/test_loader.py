@@ -249,6 +249,24 @@ def test_a_broken_gazetteer_names_the_line_and_loads_nothing(db, tmp_path, conte
     assert Locality.objects.count() == 0
 
 
+def test_a_load_limited_to_a_province_checks_its_rows_and_skips_the_others_unread(db, tmp_path):
+    path = tmp_path / "divisions.csv"
+    path.write_text(
+        TINY_GAZETTEER + "52,贵州省,province,,\n5201,坏代码市,prefecture,99,\n510105005001,,community,510105005,\n",
+        encoding="utf-8",
+    )
+    # The whole file is checked: the 贵州 row is refused.
+    with pytest.raises(SeedError, match="line 7, field 'parent_code'"):
+        load_all(gazetteer=path, corpus=[], progress=False)
+    # Limited to 5101, the 贵州 rows are not read; a bad row inside the limit is refused by its line.
+    with pytest.raises(SeedError, match="line 8, field 'name': empty name for 510105005001"):
+        load_all(gazetteer=path, corpus=[], limit_codes_prefixes=["5101"], progress=False)
+    path.write_text(TINY_GAZETTEER + "52,贵州省,province,,\n5201,坏代码市,prefecture,99,\n", encoding="utf-8")
+    load_all(gazetteer=path, corpus=[], limit_codes_prefixes=["5101"], progress=False)
+    loaded = set(Locality.objects.exclude(code=None).values_list("code", flat=True))
+    assert loaded == {"51", "5101", "510105", "510105005"}
+
+
 def test_a_broken_village_file_loads_nothing_of_either_file(db, tmp_path):
     good = tmp_path / "divisions.csv"
     good.write_text(TINY_GAZETTEER, encoding="utf-8")
