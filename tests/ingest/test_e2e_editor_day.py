@@ -18,6 +18,7 @@ from cases.models import Candidate, CandidateStatus, Case, Locality, Status
 from cases.services.roles import EDITOR_GROUP, REVIEWER_GROUP
 from seeds.loader import load_all
 from tests.admin.test_e2e_browser import CHROMIUM, browser, plain_http_live_server  # noqa: F401 (fixtures)
+from tests.conftest import FIXTURE_GAZETTEER
 from tests.editorial import make_user
 
 ARTICLE = (Path(__file__).parent / "fixtures" / "editor_day_article.txt").read_text(encoding="utf-8")
@@ -109,7 +110,7 @@ def test_an_editor_takes_a_pasted_article_to_review_and_a_reviewer_publishes_it(
     browser,  # noqa: F811
     client,
 ):
-    load_all(corpus=[], limit_codes_prefixes=["51"], progress=False)
+    load_all(gazetteer=FIXTURE_GAZETTEER, corpus=[], limit_codes_prefixes=["51"], progress=False)
     make_user("editor", EDITOR_GROUP)
     make_user("reviewer", REVIEWER_GROUP)
     base = plain_http_live_server.url
