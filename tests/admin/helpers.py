@@ -91,6 +91,8 @@ def now() -> datetime.datetime:
 ROWS_PER_MODEL = 4
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TRAILING_ZEROS = re.compile(r"\d\.\d*0{3,}\b")
+# What a page shows for an empty value or a deleted user instead of saying so.
+UNFILLED = re.compile(r"\b(?:None|Deleted 用户|Deleted user)\b")
 
 
 class Reading(HTMLParser):
@@ -161,9 +163,9 @@ def admin_problems(client, language: str) -> list[str]:
             assert response.status_code == 200, url
             page = read_page(response.content.decode())
             text = " ".join(" ".join(page.text).split())
-            for word in ("None", "Deleted 用户", "Deleted user"):
-                for match in re.finditer(rf"(.{{0,40}})\b{word}\b", text):
-                    problems.append(f"{url}: {word!r} after {match.group(1)!r}")
+            for match in UNFILLED.finditer(text):
+                before = text[max(0, match.start() - 40) : match.start()]
+                problems.append(f"{url}: {match.group()!r} after {before!r}")
             for value in [*page.values, text]:
                 for match in TRAILING_ZEROS.finditer(value):
                     problems.append(f"{url}: {match.group()!r} shown with its padding zeros")
