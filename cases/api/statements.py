@@ -10,6 +10,11 @@ each column as Django's own ``values()`` would (dates from SQLite's text, boolea
 The SQL is Django's, built from the same querysets every other path uses: the visibility rules
 keep their one home in ``cases.models.visibility``. Nothing is cached but the SQL text: every
 call runs the query.
+
+A ``Subquery`` is the same for a filter's id set (``pk__in=``): a list filtered by region built
+two querysets with nested subqueries for the union of a place's cases and compiled them twice a
+request (the page's keys, then its rows), a fifth of a small region's list; as ``RawSQL`` the
+outer query embeds the text.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 # Stands for the value while compiling: an id no row has, within every integer column's range
 # (Django compiles an out-of-range integer to an empty result instead of a parameter).
@@ -89,6 +95,45 @@ class Statement:
 
     def rows(self, value: Any) -> list[dict[str, Any]]:
         return self.compiled().rows(value)
+
+    def cache_clear(self) -> None:
+        self._compiled.clear()
+
+
+class Subquery:
+    """``build(stand_in)`` (a one-column queryset) compiled once per process and vendor with a text
+    ``stand_in``; ``sql(value)`` is that SQL as ``RawSQL`` for a filter, ``value`` put where the
+    stand-in is in every parameter (``path__gte=value`` and ``path__lt=value + "~"`` alike).
+
+    The stand-in must reach the SQL only inside parameters (a ``gte``/``lt`` range, not a
+    ``startswith`` pattern, which Django escapes) and be text no real value contains.
+    """
+
+    def __init__(self, build: Callable[[str], QuerySet], *, stand_in: str) -> None:
+        self.build = build
+        self.stand_in = stand_in
+        self._compiled: dict[str, tuple[str, list[tuple[int, str]], list[Any]]] = {}
+        self._lock = threading.Lock()
+
+    def _compile(self) -> tuple[str, list[tuple[int, str]], list[Any]]:
+        vendor = connections[DEFAULT_DB_ALIAS].vendor
+        found = self._compiled.get(vendor)
+        if found is None:
+            with self._lock:
+                queryset = self.build(self.stand_in)
+                sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+                slots = [(i, p) for i, p in enumerate(params) if isinstance(p, str) and self.stand_in in p]
+                if not slots:
+                    raise ValueError(f"the stand-in is not in a parameter of {sql}")
+                found = self._compiled[vendor] = (sql, slots, list(params))
+        return found
+
+    def sql(self, value: str) -> RawSQL:
+        sql, slots, params = self._compile()
+        params = list(params)
+        for index, template in slots:
+            params[index] = template.replace(self.stand_in, value)
+        return RawSQL(sql, params)
 
     def cache_clear(self) -> None:
         self._compiled.clear()
