@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from django.db.models import Prefetch, QuerySet
 
-from cases.models import Case, Evidence, Initiative, Metric, Person, Position, Source, SourceCredit
+from cases.models import Case, Evidence, Initiative, Metric, Person, Position
 
 Built = TypeVar("Built")
 
@@ -115,10 +115,3 @@ def case_details(*, public_facts: bool) -> tuple[str | Prefetch, ...]:
         "sources__credits__person",
         "sources__credits__organisation",
     )
-
-
-@built_once
-def case_sources() -> Prefetch:
-    """A case's sources with their credits and the credited people and organisations (citations)."""
-    credits = SourceCredit.objects.select_related("person", "organisation")
-    return Prefetch("sources", queryset=Source.objects.prefetch_related(Prefetch("credits", queryset=credits)))

@@ -153,8 +153,8 @@ class CaseViewSet(CaseWriteMixin, PublicViewSet):
             # Theme codes come from prepare_rows: one query, no prefetch machinery.
             return queryset
         if self.action == "retrieve" and self.prepared_detail:
-            # The other nested lists come from detail_lists (get_object).
-            return queryset.prefetch_related(prefetch.case_sources())
+            # The nested lists and the sources come from detail_lists (get_object).
+            return queryset
         queryset = queryset.prefetch_related("themes")
         return self.with_details(queryset, public_facts=self.public_only or self.opens_published_case())
 
@@ -163,6 +163,7 @@ class CaseViewSet(CaseWriteMixin, PublicViewSet):
         if self.action == "retrieve" and self.prepared_detail:
             public_facts = self.public_only or self.opens_published_case()
             case.detail_lists = detail_lists.case_lists(case.pk, public_facts=public_facts)
+            detail_lists.case_sources(case)
         return case
 
     def prepare_rows(self, rows: list) -> None:
