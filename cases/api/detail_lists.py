@@ -140,7 +140,7 @@ def _instance(model: type[Model], row: dict[str, Any], columns: list[str]) -> Mo
     values = [row[name] for name in columns]
     if values[0] is None:  # no related row (a credit without a person): the primary key is null
         return None
-    return model.from_db(DEFAULT_DB_ALIAS, [field.attname for field in model._meta.concrete_fields], values)
+    return model.from_db(DEFAULT_DB_ALIAS, _columns(model), values)
 
 
 def _as_prefetched(model: type[Model], objects: list[Model]) -> QuerySet:

@@ -20,7 +20,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from cases.api.regions import RegionNotFound, resolve_region
-from cases.api.statements import Subquery
+from cases.api.statements import CompiledSubquery
 from cases.models import (
     Case,
     CaseOrganisation,
@@ -250,12 +250,12 @@ def _cases_at(path: str) -> QuerySet:
     return placed.union(_cases_also_at(path))
 
 
-# The region's id sets, compiled once per process (cases.api.statements.Subquery) with a path
+# The region's id sets, compiled once per process (cases.api.statements.CompiledSubquery) with a path
 # that no place has (a path never holds a NUL) standing for the region's.
 _REGION_STAND_IN = "\0region\0"
-_PLACES_WITHIN = Subquery(_places_within, stand_in=_REGION_STAND_IN)
-_CASES_ALSO_AT = Subquery(_cases_also_at, stand_in=_REGION_STAND_IN)
-_CASES_AT = Subquery(_cases_at, stand_in=_REGION_STAND_IN)
+_PLACES_WITHIN = CompiledSubquery(_places_within, stand_in=_REGION_STAND_IN)
+_CASES_ALSO_AT = CompiledSubquery(_cases_also_at, stand_in=_REGION_STAND_IN)
+_CASES_AT = CompiledSubquery(_cases_at, stand_in=_REGION_STAND_IN)
 
 
 class CaseFilter(PeriodFilterMixin, FilterSet):
@@ -457,7 +457,7 @@ def _metrics_at(path: str) -> QuerySet:
     return placed.union(through_case)
 
 
-_METRICS_AT = Subquery(_metrics_at, stand_in=_REGION_STAND_IN)
+_METRICS_AT = CompiledSubquery(_metrics_at, stand_in=_REGION_STAND_IN)
 
 
 class MetricFilter(PeriodFilterMixin, FilterSet):

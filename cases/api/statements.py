@@ -11,7 +11,7 @@ The SQL is Django's, built from the same querysets every other path uses: the vi
 keep their one home in ``cases.models.visibility``. Nothing is cached but the SQL text: every
 call runs the query.
 
-A ``Subquery`` is the same for a filter's id set (``pk__in=``): a list filtered by region built
+A ``CompiledSubquery`` is the same for a filter's id set (``pk__in=``): a list filtered by region built
 two querysets with nested subqueries for the union of a place's cases and compiled them twice a
 request (the page's keys, then its rows), a fifth of a small region's list; as ``RawSQL`` the
 outer query embeds the text.
@@ -100,7 +100,7 @@ class Statement:
         self._compiled.clear()
 
 
-class Subquery:
+class CompiledSubquery:
     """``build(stand_in)`` (a one-column queryset) compiled once per process and vendor with a text
     ``stand_in``; ``sql(value)`` is that SQL as ``RawSQL`` for a filter, ``value`` put where the
     stand-in is in every parameter (``path__gte=value`` and ``path__lt=value + "~"`` alike).
@@ -120,13 +120,17 @@ class Subquery:
         found = self._compiled.get(vendor)
         if found is None:
             with self._lock:
-                queryset = self.build(self.stand_in)
-                sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-                slots = [(i, p) for i, p in enumerate(params) if isinstance(p, str) and self.stand_in in p]
-                if not slots:
-                    raise ValueError(f"the stand-in is not in a parameter of {sql}")
-                found = self._compiled[vendor] = (sql, slots, list(params))
+                found = self._compiled.get(vendor) or self._compile_now()
+                self._compiled[vendor] = found
         return found
+
+    def _compile_now(self) -> tuple[str, list[tuple[int, str]], list[Any]]:
+        queryset = self.build(self.stand_in)
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+        slots = [(i, p) for i, p in enumerate(params) if isinstance(p, str) and self.stand_in in p]
+        if not slots:
+            raise ValueError(f"the stand-in is not in a parameter of {sql}")
+        return sql, slots, list(params)
 
     def sql(self, value: str) -> RawSQL:
         sql, slots, params = self._compile()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cases.api import filters
-from cases.api.statements import Subquery
+from cases.api.statements import CompiledSubquery
 from cases.models import Case, Locality
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,8 @@ def test_a_compiled_region_id_set_is_the_queryset_built_for_that_region(world, k
 
 def test_a_stand_in_that_does_not_reach_a_parameter_as_given_is_refused(world):
     # startswith escapes its value into a LIKE pattern: the stand-in cannot be found and swapped.
-    escaped = Subquery(lambda path: Locality.objects.filter(path__startswith=path).values("pk"), stand_in="\0_%\0")
+    escaped = CompiledSubquery(
+        lambda path: Locality.objects.filter(path__startswith=path).values("pk"), stand_in="\0_%\0"
+    )
     with pytest.raises(ValueError, match="stand-in is not in a parameter"):
         escaped.sql("n1/51/")
