@@ -47,16 +47,27 @@ def mark(object_type: str, ids: Iterable[int]) -> None:
 
 
 @contextmanager
-def deferred() -> Iterator[None]:
-    """Collect index refreshes inside the block and run them once at its end (nesting is fine)."""
+def deferred(*, after_error: bool = False) -> Iterator[None]:
+    """Collect index refreshes inside the block and run them once at its end (nesting is fine).
+
+    A block that raises is normally rolled back with its transaction, and what it collected is
+    dropped. ``after_error`` refreshes it anyway, for a block whose writes commit one by one
+    (``candidates_accept_each``): those that committed before the error must not be left stale.
+    A refresh reads the records as they are, so refreshing one that was rolled back is harmless.
+    """
     stack = _pending()
     stack.append({})
     try:
         yield
     except BaseException:
-        stack.pop()
+        collected = stack.pop()
+        if after_error and not connection.needs_rollback:
+            _mark_each(collected)
         raise
-    collected = stack.pop()
+    _mark_each(stack.pop())
+
+
+def _mark_each(collected: dict[str, set[int]]) -> None:
     for object_type, ids in collected.items():
         mark(object_type, ids)
 

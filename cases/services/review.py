@@ -37,6 +37,7 @@ from cases.models import (
     Status,
     Theme,
 )
+from cases.search.registry import deferred
 from cases.services.drafts import dateline_end, draft_public_id, event_period, lead_span
 from cases.services.editing import case_attach, case_create, check_editable
 
@@ -344,10 +345,15 @@ def _acceptance_order(candidates) -> list[Candidate]:
 
 @transaction.atomic
 def candidates_accept(*, candidates, user=None, case: Case | None = None) -> int:
-    """Accept many in one transaction, in ``_acceptance_order``; all or nothing."""
+    """Accept many in one transaction, in ``_acceptance_order``; all or nothing.
+
+    The search index is refreshed once, at the end (``deferred``): acceptance by acceptance, the
+    case's document was rebuilt after every fact attached to it, seven tenths of the time.
+    """
     items = _acceptance_order(candidates)
-    for candidate in items:
-        candidate_accept(candidate=candidate, user=user, case=case)
+    with deferred():
+        for candidate in items:
+            candidate_accept(candidate=candidate, user=user, case=case)
     return len(items)
 
 
@@ -361,14 +367,17 @@ def candidates_accept_each(*, candidates, user=None, case: Case | None = None) -
     """Accept each candidate that can be accepted, in ``_acceptance_order``; say why for the others.
 
     "Select all → accept" on a page's queue: a metric still waiting for its indicator must not
-    hold back the forty facts that are fine. Each acceptance is its own transaction (savepoint).
+    hold back the forty facts that are fine. Each acceptance is its own transaction (savepoint);
+    the search index is refreshed once, after the last (``deferred``, as in ``candidates_accept``),
+    and after an unexpected error too, for the acceptances that committed before it.
     """
     report = AcceptReport()
-    for candidate in _acceptance_order(candidates):
-        try:
-            report.accepted.append(candidate_accept(candidate=candidate, user=user, case=case))
-        except ValidationError as error:
-            report.refused.append((candidate, "; ".join(error.messages)))
+    with deferred(after_error=True):
+        for candidate in _acceptance_order(candidates):
+            try:
+                report.accepted.append(candidate_accept(candidate=candidate, user=user, case=case))
+            except ValidationError as error:
+                report.refused.append((candidate, "; ".join(error.messages)))
     return report
 
 

@@ -111,6 +111,16 @@ def test_a_failed_write_leaves_the_index_as_it_was(place):
     assert found("网格员") == {case.pk}
 
 
+def test_a_block_whose_writes_committed_one_by_one_refreshes_them_after_an_error(place):
+    case = factories.case(primary_locality=place, title_zh="网格员")
+    with pytest.raises(RuntimeError), deferred(after_error=True):
+        case.title_zh = "业主大会"
+        case.save()  # committed on its own (as each of candidates_accept_each's acceptances is)
+        raise RuntimeError("the next write fails")
+    assert found("业主大会") == {case.pk}
+    assert found("网格员") == set()
+
+
 def test_published_cases_are_stamped(place):
     # A guard for the factories this module relies on: published means a timestamp.
     case = factories.case(primary_locality=place)

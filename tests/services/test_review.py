@@ -9,12 +9,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cases.models import CandidateStatus, Case, Status
+from cases.search.index import refresh
 from cases.services.drafts import dateline_end, event_period, lead_span
 from cases.services.editing import case_attach
 from cases.services.ingest import source_ingest
 from cases.services.review import NoPlaceYet, candidates_accept_each, case_start_draft
 from cases.services.roles import EDITOR_GROUP
 from tests.editorial import make_user
+from tests.search.test_reindex import snapshot
 
 ARTICLE = (Path(__file__).resolve().parent.parent / "ingest" / "fixtures" / "editor_day_article.txt").read_text(
     encoding="utf-8"
@@ -51,6 +53,22 @@ def test_accepting_everything_before_the_draft_accepts_what_it_can_and_names_the
     assert (
         Case.objects.get(pk=case_start_draft(source=source, user=editor).pk).public_id == "fanghua-wuye-fuwu-lianmeng-2"
     )
+
+
+def test_accepting_everything_leaves_the_search_index_as_refreshing_each_record_would(source):
+    # Acceptance refreshes the index once per batch (index.deferred), not after every write.
+    editor = make_user("editor", EDITOR_GROUP)
+    candidates_accept_each(candidates=list(source.candidates.open().filter(fact_type="locality")), user=editor)
+    case = case_start_draft(source=source, user=editor)
+    report = candidates_accept_each(candidates=list(source.candidates.open()), user=editor)
+    assert {c.fact_type for c in report.accepted} >= {"organisation", "person"}
+    after_acceptance = snapshot()
+    kept = {key for key in after_acceptance[0]}
+    assert ("case", case.pk) in kept
+    assert {("organisation", c.organisation_id) for c in report.accepted if c.organisation_id} <= kept
+    for object_type in {object_type for object_type, _ in kept}:
+        refresh(object_type, [pk for kind, pk in kept if kind == object_type])
+    assert snapshot() == after_acceptance
 
 
 def test_a_draft_without_an_accepted_place_says_what_to_do(source):
