@@ -406,8 +406,13 @@ def case_start_draft(*, source: Source, user=None) -> Case:
     Its primary locality is the most specific accepted place; its public id a readable slug of that
     place and the headline's subject; its title the headline; its period spans the accepted dates
     of events (``drafts.event_period``). Bylines stay credits of the source. Raises ``NoPlaceYet``
-    when no place is accepted.
+    when no place is accepted. The search index is refreshed once, at the end (``deferred``).
     """
+    with deferred():
+        return _case_start_draft(source=source, user=user)
+
+
+def _case_start_draft(*, source: Source, user) -> Case:
     accepted = (
         Candidate.objects.filter(source=source, fact_type=FactType.LOCALITY, locality__isnull=False)
         .select_related("locality")
