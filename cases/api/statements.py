@@ -32,6 +32,27 @@ from django.db.models.expressions import RawSQL
 PLACEHOLDER = -2_000_000_007
 
 
+class PerVendor:
+    """What ``make()`` returns, made once per process and database vendor (the SQL is the vendor's)."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self._made: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self) -> Any:
+        vendor = connections[DEFAULT_DB_ALIAS].vendor
+        found = self._made.get(vendor)
+        if found is None:
+            with self._lock:  # again under the lock: another thread may have made it meanwhile
+                found = self._made.get(vendor) or self._make()
+                self._made[vendor] = found
+        return found
+
+    def clear(self) -> None:
+        self._made.clear()
+
+
 class Compiled:
     """One statement's SQL, its parameters with the placeholder's slots, and its column converters."""
 
@@ -81,17 +102,10 @@ class Statement:
     def __init__(self, build: Callable[[Any], QuerySet], *, placeholder: Any = PLACEHOLDER) -> None:
         self.build = build
         self.placeholder = placeholder
-        self._compiled: dict[str, Compiled] = {}
-        self._lock = threading.Lock()
+        self._compiled = PerVendor(lambda: Compiled(self.build(self.placeholder), self.placeholder))
 
     def compiled(self) -> Compiled:
-        vendor = connections[DEFAULT_DB_ALIAS].vendor
-        found = self._compiled.get(vendor)
-        if found is None:
-            with self._lock:
-                found = self._compiled.get(vendor) or Compiled(self.build(self.placeholder), self.placeholder)
-                self._compiled[vendor] = found
-        return found
+        return self._compiled.get()
 
     def rows(self, value: Any) -> list[dict[str, Any]]:
         return self.compiled().rows(value)
@@ -112,19 +126,9 @@ class CompiledSubquery:
     def __init__(self, build: Callable[[str], QuerySet], *, stand_in: str) -> None:
         self.build = build
         self.stand_in = stand_in
-        self._compiled: dict[str, tuple[str, list[tuple[int, str]], list[Any]]] = {}
-        self._lock = threading.Lock()
+        self._compiled = PerVendor(self._compile)
 
     def _compile(self) -> tuple[str, list[tuple[int, str]], list[Any]]:
-        vendor = connections[DEFAULT_DB_ALIAS].vendor
-        found = self._compiled.get(vendor)
-        if found is None:
-            with self._lock:
-                found = self._compiled.get(vendor) or self._compile_now()
-                self._compiled[vendor] = found
-        return found
-
-    def _compile_now(self) -> tuple[str, list[tuple[int, str]], list[Any]]:
         queryset = self.build(self.stand_in)
         sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
         slots = [(i, p) for i, p in enumerate(params) if isinstance(p, str) and self.stand_in in p]
@@ -133,7 +137,7 @@ class CompiledSubquery:
         return sql, slots, list(params)
 
     def sql(self, value: str) -> RawSQL:
-        sql, slots, params = self._compile()
+        sql, slots, params = self._compiled.get()
         params = list(params)
         for index, template in slots:
             params[index] = template.replace(self.stand_in, value)

@@ -344,6 +344,7 @@ def _acceptance_order(candidates) -> list[Candidate]:
 
 
 @transaction.atomic
+@deferred()
 def candidates_accept(*, candidates, user=None, case: Case | None = None) -> int:
     """Accept many in one transaction, in ``_acceptance_order``; all or nothing.
 
@@ -351,9 +352,8 @@ def candidates_accept(*, candidates, user=None, case: Case | None = None) -> int
     case's document was rebuilt after every fact attached to it, seven tenths of the time.
     """
     items = _acceptance_order(candidates)
-    with deferred():
-        for candidate in items:
-            candidate_accept(candidate=candidate, user=user, case=case)
+    for candidate in items:
+        candidate_accept(candidate=candidate, user=user, case=case)
     return len(items)
 
 
@@ -363,6 +363,7 @@ class AcceptReport:
     refused: list[tuple[Candidate, str]] = field(default_factory=list)
 
 
+@deferred(after_error=True)
 def candidates_accept_each(*, candidates, user=None, case: Case | None = None) -> AcceptReport:
     """Accept each candidate that can be accepted, in ``_acceptance_order``; say why for the others.
 
@@ -372,12 +373,11 @@ def candidates_accept_each(*, candidates, user=None, case: Case | None = None) -
     and after an unexpected error too, for the acceptances that committed before it.
     """
     report = AcceptReport()
-    with deferred(after_error=True):
-        for candidate in _acceptance_order(candidates):
-            try:
-                report.accepted.append(candidate_accept(candidate=candidate, user=user, case=case))
-            except ValidationError as error:
-                report.refused.append((candidate, "; ".join(error.messages)))
+    for candidate in _acceptance_order(candidates):
+        try:
+            report.accepted.append(candidate_accept(candidate=candidate, user=user, case=case))
+        except ValidationError as error:
+            report.refused.append((candidate, "; ".join(error.messages)))
     return report
 
 
@@ -400,6 +400,7 @@ class NoPlaceYet(ValidationError):
 
 
 @transaction.atomic
+@deferred()
 def case_start_draft(*, source: Source, user=None) -> Case:
     """A draft case for ``source``, with what was accepted from it so far.
 
@@ -408,11 +409,6 @@ def case_start_draft(*, source: Source, user=None) -> Case:
     of events (``drafts.event_period``). Bylines stay credits of the source. Raises ``NoPlaceYet``
     when no place is accepted. The search index is refreshed once, at the end (``deferred``).
     """
-    with deferred():
-        return _case_start_draft(source=source, user=user)
-
-
-def _case_start_draft(*, source: Source, user) -> Case:
     accepted = (
         Candidate.objects.filter(source=source, fact_type=FactType.LOCALITY, locality__isnull=False)
         .select_related("locality")

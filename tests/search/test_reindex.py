@@ -15,40 +15,9 @@ from cases.search import index
 from cases.search.index import all_ids, refresh
 from cases.search.query import parse
 from cases.search.service import search_documents
+from tests.search.helpers import snapshot
 
 pytestmark = pytest.mark.django_db
-
-COLUMNS = (
-    "is_public",
-    "title",
-    "fields",
-    "normalized",
-    "title_tokens",
-    "body_tokens",
-    "chars",
-    "locality_id",
-    "province_code",
-    "prefecture_code",
-)
-
-
-def snapshot() -> tuple[dict, set, dict]:
-    """Every document's columns and theme links by (type, record id), and PostgreSQL's tsvectors."""
-    documents = {
-        (object_type, object_id): values
-        for object_type, object_id, *values in SearchDocument.objects.values_list("object_type", "object_id", *COLUMNS)
-    }
-    links = set(
-        SearchDocument.themes.through.objects.values_list(
-            "searchdocument__object_type", "searchdocument__object_id", "theme_id"
-        )
-    )
-    vectors = {}
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT object_type, object_id, search_vector::text FROM cases_searchdocument")
-            vectors = {(object_type, object_id): vector for object_type, object_id, vector in cursor.fetchall()}
-    return documents, links, vectors
 
 
 def test_reindex_writes_the_same_index_as_refreshing_every_record_one_by_one(seeded_index, monkeypatch):

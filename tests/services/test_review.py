@@ -16,7 +16,7 @@ from cases.services.ingest import source_ingest
 from cases.services.review import NoPlaceYet, candidates_accept_each, case_start_draft
 from cases.services.roles import EDITOR_GROUP
 from tests.editorial import make_user
-from tests.search.test_reindex import snapshot
+from tests.search.helpers import snapshot
 
 ARTICLE = (Path(__file__).resolve().parent.parent / "ingest" / "fixtures" / "editor_day_article.txt").read_text(
     encoding="utf-8"
@@ -63,7 +63,7 @@ def test_accepting_everything_leaves_the_search_index_as_refreshing_each_record_
     report = candidates_accept_each(candidates=list(source.candidates.open()), user=editor)
     assert {c.fact_type for c in report.accepted} >= {"organisation", "person"}
     after_acceptance = snapshot()
-    kept = {key for key in after_acceptance[0]}
+    kept = set(after_acceptance[0])
     assert ("case", case.pk) in kept
     assert {("organisation", c.organisation_id) for c in report.accepted if c.organisation_id} <= kept
     for object_type in {object_type for object_type, _ in kept}:
