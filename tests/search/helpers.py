@@ -6,19 +6,10 @@ from __future__ import annotations
 from django.db import connection
 
 from cases.models import SearchDocument
+from cases.search.index import _INSERT_COLUMNS
 
-COLUMNS = (
-    "is_public",
-    "title",
-    "fields",
-    "normalized",
-    "title_tokens",
-    "body_tokens",
-    "chars",
-    "locality_id",
-    "province_code",
-    "prefecture_code",
-)
+# Every column the index writes, but the record's key and the time it was written.
+COLUMNS = tuple(name for name in _INSERT_COLUMNS if name not in {"object_type", "object_id", "indexed_at"})
 
 
 def snapshot() -> tuple[dict, set, dict]:
