@@ -7,6 +7,7 @@ however deep; follow ``next`` until it is null.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -14,10 +15,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.utils.functional import cached_property
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
+
+from cases.api.statements import CompiledRows
 
 
 def positive_integer(request, name: str) -> int | None:
@@ -126,14 +129,31 @@ class KeysFirstPaginator(Paginator):
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
 
 
-def _reload(queryset: QuerySet, keys: list) -> QuerySet:
+def _reload(queryset: QuerySet, keys: list) -> list:
     """The rows for ``keys`` with the queryset's select_related, prefetches and deferred fields, but
-    not its filters: the keys already passed them, and re-running a region filter costs a subquery."""
-    rows = queryset.model._base_manager.filter(pk__in=keys)
-    rows.query.select_related = queryset.query.select_related
-    rows.query.deferred_loading = queryset.query.deferred_loading
-    # Django keeps prefetch lookups on a private attribute; copying it is the only way to reuse them.
-    rows._prefetch_related_lookups = queryset._prefetch_related_lookups
+    not its filters: the keys already passed them, and re-running a region filter costs a subquery.
+    The statement is compiled once per shape of queryset (``statements.CompiledRows``)."""
+    query = queryset.query
+    shape = (queryset.model, repr(query.select_related), query.deferred_loading)
+    reload = _RELOADS.get(shape)
+    if reload is None:
+        build = partial(_by_keys, queryset.model, copy.deepcopy(query.select_related), query.deferred_loading)
+        reload = _RELOADS.setdefault(shape, CompiledRows(build))
+    rows = reload.rows(keys)
+    if queryset._prefetch_related_lookups:
+        # Django keeps prefetch lookups on a private attribute; reading it is the only way to reuse them.
+        prefetch_related_objects(rows, *queryset._prefetch_related_lookups)
+    return rows
+
+
+# One compiled reload per (model, select_related, deferred fields): a handful per process.
+_RELOADS: dict[tuple, CompiledRows] = {}
+
+
+def _by_keys(model: type[Model], select_related: Any, deferred_loading: tuple, ids: Any) -> QuerySet:
+    rows = model._base_manager.filter(pk__in=ids)
+    rows.query.select_related = select_related
+    rows.query.deferred_loading = deferred_loading
     return rows
 
 

@@ -26,6 +26,7 @@ from cases.api import detail, detail_lists, exports, filters, prefetch, serializ
 from cases.api.parameters import allowed_parameters, check_format, check_parameters, is_staff, visible_cases
 from cases.api.renderers import CSVRenderer, csv_columns, csv_table, in_columns
 from cases.api.search import SearchFilterBackend, SearchHighlightsMixin
+from cases.api.statements import KeyStatement
 from cases.api.writes import CaseWriteMixin, CaseWriteSerializer, TransitionSerializer
 from cases.models import (
     Case,
@@ -41,6 +42,13 @@ from cases.models import (
 )
 
 CSV_CHUNK_ROWS = 1000
+
+# The theme codes of a page of cases, by code (CaseViewSet.prepare_rows).
+THEME_CODES = KeyStatement(
+    lambda ids: (
+        Case.themes.through.objects.filter(case_id__in=ids).values("case_id", "theme__code").order_by("theme__code")
+    )
+)
 
 
 class FilterBackend(DjangoFilterBackend):
@@ -173,9 +181,8 @@ class CaseViewSet(CaseWriteMixin, PublicViewSet):
         instances, a related manager per row) to read one column.
         """
         codes: dict[int, list[str]] = {case.pk: [] for case in rows}
-        links = Case.themes.through.objects.filter(case_id__in=list(codes)).values_list("case_id", "theme__code")
-        for case_id, code in links.order_by("theme__code"):
-            codes[case_id].append(code)
+        for link in THEME_CODES.rows(codes):
+            codes[link["case_id"]].append(link["theme__code"])
         for case in rows:
             case.theme_codes = codes[case.pk]
 

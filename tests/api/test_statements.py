@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models.sql.compiler import SQLCompiler
 
 from cases.api import filters
-from cases.api.statements import CompiledSubquery
+from cases.api.statements import CompiledRows, CompiledSubquery, KeyStatement
 from cases.models import Case, Locality
 
 pytestmark = pytest.mark.django_db
@@ -35,3 +36,39 @@ def test_a_stand_in_that_does_not_reach_a_parameter_as_given_is_refused(world):
     )
     with pytest.raises(ValueError, match="stand-in is not in a parameter"):
         escaped.sql("n1/51/")
+
+
+def _as_django_builds(rows) -> list[tuple]:
+    return [(case.pk, case.public_id, case.primary_locality_id, case.primary_locality) for case in rows]
+
+
+def test_a_page_reloaded_by_its_keys_is_the_rows_django_builds_with_their_places_and_compiles_once(
+    world, django_assert_num_queries, monkeypatch
+):
+    keys = list(Case.objects.order_by("-pk").values_list("pk", flat=True))
+    queryset = Case.objects.select_related("primary_locality")
+    reload = CompiledRows(lambda ids: Case._base_manager.select_related("primary_locality").filter(pk__in=ids))
+    # The first call compiles; later ones, for pages of any size, only run the statement.
+    assert reload.rows(keys[:1])
+    compiles = []
+    original = SQLCompiler.as_sql
+    monkeypatch.setattr(SQLCompiler, "as_sql", lambda self, *a, **k: compiles.append(1) or original(self, *a, **k))
+    for page in (keys, keys[1:3], []):
+        with django_assert_num_queries(1 if page else 0):
+            rows = sorted(reload.rows(page), key=lambda case: -case.pk)
+            # select_related: reading the place runs no query of its own.
+            reloaded = _as_django_builds(rows)
+        assert reloaded == _as_django_builds(queryset.filter(pk__in=page).order_by("-pk"))
+    assert len(compiles) == 3  # the expected querysets' own; none for the reloads
+
+
+def test_a_key_statement_reads_the_rows_of_the_keys_given_whatever_their_number(world):
+    codes = KeyStatement(
+        lambda ids: Case.themes.through.objects.filter(case_id__in=ids).values("case_id", "theme__code")
+    )
+    keys = list(Case.objects.values_list("pk", flat=True))
+    for page in (keys, keys[:1], [], [-1]):
+        found = sorted((row["case_id"], row["theme__code"]) for row in codes.rows(page))
+        links = Case.themes.through.objects.filter(case_id__in=page).values_list("case_id", "theme__code")
+        assert found == sorted(links)
+    assert codes.rows(keys)
