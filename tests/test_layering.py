@@ -1,4 +1,7 @@
-"""Dependencies run one way (docs/architecture.md): api and admin → services → extraction, search → models."""
+"""Dependencies run one way (docs/architecture.md): api and admin → services → extraction, search → models.
+
+``cases.statements`` (SQL compiled once per process) sits below them all.
+"""
 
 from __future__ import annotations
 
@@ -40,3 +43,9 @@ def test_a_lower_layer_imports_nothing_from_the_layers_above_it(package):
         if module.startswith(FORBIDDEN[package])
     )
     assert not offending, offending
+
+
+def test_the_compiled_statements_depend_on_django_alone():
+    # Search and the API both run their per-page statements through it: it sits below both.
+    own = sorted(m for m in imported_modules(CASES / "statements.py") if m.startswith("cases"))
+    assert not own, own

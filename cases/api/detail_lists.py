@@ -26,8 +26,8 @@ from cases.api import prefetch
 from cases.api.detail import CaseDetailSerializer
 from cases.api.exports import METRIC_VALUES, NO_SOURCE, QUOTE_VALUES, SOURCE_VALUES, first_sources, metric_row
 from cases.api.serializers import MetricSerializer
-from cases.api.statements import Statement
 from cases.models import Case, Evidence, Initiative, Locality, Organisation, Person, Source, SourceCredit, Theme
+from cases.statements import Statement
 
 # The lists this module writes; the case's sources come from the prefetched objects.
 PREPARED_LISTS = ("localities", "themes", "initiatives", "organisations", "people", "metrics", "evidence")

@@ -20,7 +20,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from cases.api.regions import RegionNotFound, resolve_region
-from cases.api.statements import CompiledSubquery
 from cases.models import (
     Case,
     CaseOrganisation,
@@ -40,6 +39,7 @@ from cases.models import (
     Status,
 )
 from cases.models.dates import DatePrecision
+from cases.statements import CompiledSubquery
 
 REGION_HELP = (
     "A place and everything beneath it. A statistical code (2/4/6/9/12 digits: 51, 5101, 510105, 510105005, "
@@ -250,7 +250,7 @@ def _cases_at(path: str) -> QuerySet:
     return placed.union(_cases_also_at(path))
 
 
-# The region's id sets, compiled once per process (cases.api.statements.CompiledSubquery) with a path
+# The region's id sets, compiled once per process (cases.statements.CompiledSubquery) with a path
 # that no place has (a path never holds a NUL) standing for the region's.
 _REGION_STAND_IN = "\0region\0"
 _PLACES_WITHIN = CompiledSubquery(_places_within, stand_in=_REGION_STAND_IN)

@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
-from cases.api.statements import CompiledRows
+from cases.statements import CompiledRows
 
 
 def positive_integer(request, name: str) -> int | None:

@@ -15,9 +15,9 @@ from __future__ import annotations
 from django.db import DEFAULT_DB_ALIAS
 
 from cases.api.errors import AmbiguousRegion
-from cases.api.statements import Statement
 from cases.models import Locality
 from cases.models.places import CODE_LENGTHS
+from cases.statements import Statement
 
 CODE_LENGTH_SET = frozenset(CODE_LENGTHS.values())
 MAX_CANDIDATES = 20
@@ -30,7 +30,7 @@ class RegionNotFound(ValueError):
 COLUMNS = [field.attname for field in Locality._meta.concrete_fields]
 # Every coded place is public (LocalityVisibility.public): a code needs no visibility condition,
 # whose two EXISTS cost a fifth of a small region filter's time to build; the lookup itself is
-# compiled once (cases.api.statements), building it was another tenth.
+# compiled once (cases.statements), building it was another tenth.
 BY_CODE = Statement(lambda code: Locality.objects.filter(code=code).values(*COLUMNS), placeholder="0code0")
 
 

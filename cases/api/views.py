@@ -26,7 +26,6 @@ from cases.api import detail, detail_lists, exports, filters, prefetch, serializ
 from cases.api.parameters import allowed_parameters, check_format, check_parameters, is_staff, visible_cases
 from cases.api.renderers import CSVRenderer, csv_columns, csv_table, in_columns
 from cases.api.search import SearchFilterBackend, SearchHighlightsMixin
-from cases.api.statements import KeyStatement
 from cases.api.writes import CaseWriteMixin, CaseWriteSerializer, TransitionSerializer
 from cases.models import (
     Case,
@@ -40,6 +39,7 @@ from cases.models import (
     Status,
     Theme,
 )
+from cases.statements import KeyStatement
 
 CSV_CHUNK_ROWS = 1000
 

@@ -16,6 +16,7 @@ from cases.search.backends import Searched, backend
 from cases.search.highlight import highlight
 from cases.search.query import ParsedQuery
 from cases.search.registry import BY_MODEL
+from cases.statements import KeyStatement
 
 OBJECT_TYPES = {model: entry.object_type for model, entry in BY_MODEL.items()}
 
@@ -124,9 +125,17 @@ def highlights_by_id(object_type: str, ids: list[int], parsed: ParsedQuery) -> d
 
     Records without a document (none, while the signals keep the index in step) get none.
     """
-    if not ids:
-        return {}
-    rows = SearchDocument.objects.filter(object_type=object_type, object_id__in=ids).values_list(
-        "object_id", "fields", "normalized"
+    documents = _PAGE_DOCUMENTS[object_type].rows(ids)
+    return {row["object_id"]: highlight(row["fields"], row["normalized"], parsed.surfaces) for row in documents}
+
+
+def _page_documents(object_type: str) -> KeyStatement:
+    return KeyStatement(
+        lambda ids: SearchDocument.objects.filter(object_type=object_type, object_id__in=ids).values(
+            "object_id", "fields", "normalized"
+        )
     )
-    return {object_id: highlight(fields, normalized, parsed.surfaces) for object_id, fields, normalized in rows}
+
+
+# A page's documents, per type: compiled once per process (building the query cost more than running it).
+_PAGE_DOCUMENTS = {object_type: _page_documents(object_type) for object_type in DocumentType.values}

@@ -1,4 +1,4 @@
-"""SQL compiled once per process and run with each request's value (``cases.api.statements``)."""
+"""SQL compiled once per process and run with each request's value (``cases.statements``)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from django.db.models.sql.compiler import SQLCompiler
 
 from cases.api import filters
-from cases.api.statements import CompiledRows, CompiledSubquery, KeyStatement
 from cases.models import Case, Locality
+from cases.statements import CompiledRows, CompiledSubquery, KeyStatement
 
 pytestmark = pytest.mark.django_db
 
