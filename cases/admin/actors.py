@@ -7,6 +7,7 @@ import json
 from django.contrib import admin
 from django.db import models
 
+from cases.admin.desk import DeskGroup
 from cases.admin.filters import region_filter
 from cases.admin.mixins import HistoryAdmin, ImportExportHistoryAdmin, PreloadingInline
 from cases.admin.resources import OrganisationResource, PersonResource
@@ -56,6 +57,8 @@ class PersonPositionInline(PreloadingInline, admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(SearchIndexAdminMixin, AliasSearchMixin, ImportExportHistoryAdmin):
+    desk_group = DeskGroup.ACTORS
+    desk_rank = 10
     resource_classes = [OrganisationResource]
     list_display = ["name", "kind", "locality", "parent"]
     list_select_related = ["locality", "parent"]
@@ -86,6 +89,8 @@ class OrganisationAdmin(SearchIndexAdminMixin, AliasSearchMixin, ImportExportHis
 
 @admin.register(Person)
 class PersonAdmin(ImportExportHistoryAdmin):
+    desk_group = DeskGroup.ACTORS
+    desk_rank = 20
     resource_classes = [PersonResource]
     list_display = ["name", "name_en"]
     search_fields = ["name", "name_en"]
@@ -94,6 +99,8 @@ class PersonAdmin(ImportExportHistoryAdmin):
 
 @admin.register(Position)
 class PositionAdmin(HistoryAdmin):
+    desk_group = DeskGroup.ACTORS
+    desk_rank = 30
     list_display = ["title", "person", "organisation", "as_of_text"]
     list_select_related = ["person", "organisation"]
     search_fields = ["title", "person__name", "organisation__name"]

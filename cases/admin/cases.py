@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirec
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from cases.admin.desk import DeskGroup
 from cases.admin.evidence import EvidenceForm, OccurrenceDisplayMixin, QuoteNotesMixin, quote_in_context
 from cases.admin.facts import MetricValuesAdmin
 from cases.admin.filters import region_filter
@@ -129,6 +130,8 @@ class EvidenceInline(OccurrenceDisplayMixin, ReadOnlyAfterPublishInline, admin.S
 
 @admin.register(CaseOrganisation)
 class CaseOrganisationAdmin(CaseGuardedAdmin, admin.ModelAdmin):
+    desk_group = DeskGroup.CASES
+    desk_rank = 20
     list_display = ["organisation", "role", "case"]
     list_select_related = ["organisation", "case"]
     search_fields = ["organisation__name", "role", "case__public_id", "case__title_zh"]
@@ -170,6 +173,8 @@ TRANSITION_LABELS = {
 
 @admin.register(Case)
 class CaseAdmin(QuoteNotesMixin, SearchIndexAdminMixin, ImportExportHistoryAdmin):
+    desk_group = DeskGroup.CASES
+    desk_rank = 10
     resource_classes = [CaseResource]
     form = CaseAdminForm
 

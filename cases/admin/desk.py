@@ -2,11 +2,14 @@
 
 The desk lists what is waiting: cases in review (for those who may publish), the user's own drafts,
 ingested pages with candidates still open, and the latest changes to cases, each with a count and
-links. The app list groups the models by work (cases and evidence, actors, places, vocabularies,
-ingestion, then accounts), with the login-lockout logs last and only for superusers.
+links. The app list groups the models by work (``DeskGroup``: cases and evidence, actors, places,
+vocabularies, ingestion, then accounts), with the login-lockout logs last and only for superusers.
+Each ModelAdmin names its group and its place in it (``desk_group``, ``desk_rank``).
 """
 
 from __future__ import annotations
+
+import enum
 
 from django.contrib import admin
 from django.db.models import Count, Q
@@ -18,40 +21,47 @@ from cases.services.workflow import PUBLISH_PERMISSION
 
 DESK_ROWS = 8
 
-# (group name, app label of the models, object names in order); models not named stay in their app.
-GROUPS = (
-    (
-        "案例与证据 Cases and evidence",
-        "cases",
-        ("Case", "CaseOrganisation", "Evidence", "Metric", "Source", "SourceCredit"),
-    ),
-    ("行动者 Actors", "cases", ("Organisation", "Person", "Position", "Initiative", "InitiativeParticipant")),
-    ("地区 Places", "cases", ("Locality", "LocalityAlias")),
-    ("词表 Vocabularies", "cases", ("Theme", "Indicator")),
-    ("导入 Ingestion", "cases", ("Candidate", "Document")),
-)
+
+class DeskGroup(enum.Enum):
+    """The admin menu's groups, in menu order, ahead of the apps' own entries.
+
+    A ModelAdmin joins one with ``desk_group = DeskGroup.…`` and takes its place in it with
+    ``desk_rank`` (ascending; ranks go in tens, so a new model can go between two). A model with no
+    group stays in its app.
+    """
+
+    CASES = "案例与证据 Cases and evidence"
+    ACTORS = "行动者 Actors"
+    PLACES = "地区 Places"
+    VOCABULARIES = "词表 Vocabularies"
+    INGESTION = "导入 Ingestion"
+
+
 LAST_APPS = ("auth", "authtoken", "axes")
 SUPERUSER_ONLY_APPS = ("axes",)
 
 
 def grouped_app_list(site: admin.AdminSite, request: HttpRequest, app_label: str | None = None) -> list[dict]:
-    """The apps of ``site`` regrouped by work; an app's own page (``app_label``) stays as Django builds it."""
+    """The apps of ``site`` regrouped by work (each ModelAdmin's ``desk_group`` and ``desk_rank``);
+    an app's own page (``app_label``) stays as Django builds it."""
     apps = admin.AdminSite.get_app_list(site, request, app_label)
     if app_label is not None:
         return apps
     by_label = {app["app_label"]: app for app in apps}
-    grouped, used = [], set()
-    for name, label, object_names in GROUPS:
-        app = by_label.get(label)
-        if app is None:
-            continue
-        models = {model["object_name"]: model for model in app["models"]}
-        chosen = [models[n] for n in object_names if n in models]
-        used.update((label, n) for n in object_names)
-        if chosen:
-            grouped.append({**app, "name": name, "models": chosen})
+
+    def group_of(model: dict) -> DeskGroup | None:
+        return getattr(site._registry[model["model"]], "desk_group", None)
+
+    grouped = []
+    for group in DeskGroup:
+        members = sorted(
+            ((app, model) for app in apps for model in app["models"] if group_of(model) is group),
+            key=lambda member: site._registry[member[1]["model"]].desk_rank,
+        )
+        if members:
+            grouped.append({**members[0][0], "name": group.value, "models": [model for _, model in members]})
     for app in apps:
-        rest = [m for m in app["models"] if (app["app_label"], m["object_name"]) not in used]
+        rest = [model for model in app["models"] if group_of(model) is None]
         if not rest or app["app_label"] in LAST_APPS:
             continue
         grouped.append({**app, "models": rest})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from cases.admin.actors import AliasSearchMixin
+from cases.admin.desk import DeskGroup
 from cases.admin.filters import region_filter
 from cases.admin.mixins import (
     CaseGuardedAdmin,
@@ -21,12 +22,16 @@ from cases.models import PERIOD_FIELDS, Indicator, Initiative, InitiativePartici
 
 @admin.register(Theme)
 class ThemeAdmin(HistoryAdmin):
+    desk_group = DeskGroup.VOCABULARIES
+    desk_rank = 10
     list_display = ["code", "name_zh", "name_en"]
     search_fields = ["code", "name_zh", "name_en"]
 
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
+    desk_group = DeskGroup.VOCABULARIES
+    desk_rank = 20
     list_display = ["code", "name_zh", "name_en", "unit"]
     search_fields = ["code", "name_zh", "name_en"]
 
@@ -41,6 +46,8 @@ class ParticipantInline(PreloadingInline, admin.TabularInline):
 
 @admin.register(Initiative)
 class InitiativeAdmin(SearchIndexAdminMixin, AliasSearchMixin, HistoryAdmin):
+    desk_group = DeskGroup.ACTORS
+    desk_rank = 40
     list_display = ["name", "kind", "parent", "start_text"]
     list_select_related = ["parent"]
     list_filter = ["kind", region_filter("localities")]
@@ -55,6 +62,8 @@ class InitiativeAdmin(SearchIndexAdminMixin, AliasSearchMixin, HistoryAdmin):
 
 @admin.register(InitiativeParticipant)
 class InitiativeParticipantAdmin(admin.ModelAdmin):
+    desk_group = DeskGroup.ACTORS
+    desk_rank = 50
     list_display = ["organisation", "role", "initiative"]
     list_select_related = ["organisation", "initiative"]
     list_filter = ["role"]
@@ -72,6 +81,8 @@ class MetricValuesAdmin(PlainDecimalsAdmin):
 
 @admin.register(Metric)
 class MetricAdmin(MetricValuesAdmin, CaseGuardedAdmin, ImportExportHistoryAdmin):
+    desk_group = DeskGroup.CASES
+    desk_rank = 40
     resource_classes = [MetricResource]
     list_display = ["__str__", "indicator", "qualifier", "period_text", "case", "locality", "organisation"]
     list_select_related = ["indicator", "case", "locality", "organisation", "initiative"]

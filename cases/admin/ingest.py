@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from cases.admin.desk import DeskGroup
 from cases.admin.ingest_forms import review_form
 from cases.extraction.reading import IngestError
 from cases.models import Candidate, Source
@@ -54,6 +55,8 @@ class IngestForm(forms.Form):
 
 @admin.register(Candidate)
 class CandidateAdmin(admin.ModelAdmin):
+    desk_group = DeskGroup.INGESTION
+    desk_rank = 10
     list_display = ["label", "fact_type", "status", "evidence_in_context", "source_link", "confidence"]
     list_filter = ["status", "fact_type"]
     search_fields = ["label", "quote", "source__headline"]

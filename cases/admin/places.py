@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from cases.admin.desk import DeskGroup
 from cases.admin.filters import region_filter
 from cases.admin.mixins import ImportExportHistoryAdmin, PreloadingInline
 from cases.admin.resources import LocalityResource
@@ -18,6 +19,8 @@ class LocalityAliasInline(PreloadingInline, admin.TabularInline):
 
 @admin.register(Locality)
 class LocalityAdmin(ImportExportHistoryAdmin):
+    desk_group = DeskGroup.PLACES
+    desk_rank = 10
     resource_classes = [LocalityResource]
     list_display = ["name", "full_name", "level", "code"]
     list_filter = ["level", region_filter("pk")]
@@ -45,6 +48,8 @@ class LocalityAdmin(ImportExportHistoryAdmin):
 
 @admin.register(LocalityAlias)
 class LocalityAliasAdmin(admin.ModelAdmin):
+    desk_group = DeskGroup.PLACES
+    desk_rank = 20
     list_display = ["name", "locality"]
     list_select_related = ["locality"]
     search_fields = ["name", "locality__name", "locality__full_name"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db import models
 
+from cases.admin.desk import DeskGroup
 from cases.admin.evidence import EvidenceForm, QuoteNotesMixin, quote_in_context
 from cases.admin.mixins import CaseGuardedAdmin, HistoryAdmin, PreloadingInline, citations_html
 from cases.admin.search import SearchIndexAdminMixin
@@ -15,6 +16,8 @@ from cases.models.sources import EVIDENCE_SUBJECTS
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
+    desk_group = DeskGroup.INGESTION
+    desk_rank = 20
     list_display = ["__str__", "filename", "encoding", "created_at"]
     search_fields = ["title", "filename"]
     readonly_fields = ["sha256", "created_at"]
@@ -30,6 +33,8 @@ class SourceCreditInline(PreloadingInline, admin.TabularInline):
 
 @admin.register(Source)
 class SourceAdmin(SearchIndexAdminMixin, HistoryAdmin):
+    desk_group = DeskGroup.CASES
+    desk_rank = 50
     list_display = ["headline", "outlet", "column", "kind", "publication_text", "is_truncated"]
     list_filter = ["kind", "is_truncated", "outlet"]
     search_fields = ["headline", "kicker", "subheadline", "outlet", "column", "text"]
@@ -58,6 +63,8 @@ class SourceAdmin(SearchIndexAdminMixin, HistoryAdmin):
 
 @admin.register(SourceCredit)
 class SourceCreditAdmin(admin.ModelAdmin):
+    desk_group = DeskGroup.CASES
+    desk_rank = 60
     list_display = ["as_printed", "role", "source", "person", "organisation"]
     list_select_related = ["source", "person", "organisation"]
     list_filter = ["role"]
@@ -67,6 +74,8 @@ class SourceCreditAdmin(admin.ModelAdmin):
 
 @admin.register(Evidence)
 class EvidenceAdmin(QuoteNotesMixin, CaseGuardedAdmin, HistoryAdmin):
+    desk_group = DeskGroup.CASES
+    desk_rank = 30
     form = EvidenceForm
     list_display = ["__str__", "claim", "source", "subject_display"]
     # Every subject a row can point at, joined so the subject column costs no query per row.

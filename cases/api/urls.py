@@ -15,15 +15,9 @@ app_name = "api"
 
 router = DefaultRouter()
 router.include_format_suffixes = False
-router.register("cases", views.CaseViewSet, basename="case")
-router.register("localities", views.LocalityViewSet, basename="locality")
-router.register("organisations", views.OrganisationViewSet, basename="organisation")
-router.register("people", views.PersonViewSet, basename="person")
-router.register("initiatives", views.InitiativeViewSet, basename="initiative")
-router.register("metrics", views.MetricViewSet, basename="metric")
-router.register("sources", views.SourceViewSet, basename="source")
-router.register("themes", views.ThemeViewSet, basename="theme")
-router.register("indicators", views.IndicatorViewSet, basename="indicator")
+# Each public viewset declares its prefix and URL names (views.PUBLIC_VIEWSETS, resources.py).
+for viewset in views.PUBLIC_VIEWSETS:
+    router.register(viewset.resource.name, viewset, basename=viewset.resource.basename)
 
 urlpatterns = [
     path("stats/", StatsView.as_view(), name="stats"),

@@ -5,6 +5,9 @@ cases, and only when they ask.
 To add a filter backend (e.g. full-text ``?q=``) to every resource, add it to
 ``PublicViewSet.filter_backends``: the schema and the strict-parameter check both read its
 ``get_schema_operation_parameters``.
+
+To add a resource, give its viewset a ``resource`` (``cases/api/resources.py``: its URL prefix and
+names, and its table in the data release) and a place in ``PUBLIC_VIEWSETS`` (the release's order).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from rest_framework.response import Response
 from cases.api import detail, detail_lists, exports, filters, prefetch, serializers
 from cases.api.parameters import allowed_parameters, check_format, check_parameters, is_staff, visible_cases
 from cases.api.renderers import CSVRenderer, csv_columns, csv_table, in_columns
+from cases.api.resources import Resource
 from cases.api.search import SearchFilterBackend, SearchHighlightsMixin
 from cases.api.writes import CaseWriteMixin, CaseWriteSerializer, TransitionSerializer
 from cases.models import (
@@ -75,6 +79,7 @@ class PublicViewSet(SearchHighlightsMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = [FilterBackend, SearchFilterBackend]
     renderer_classes = [JSONRenderer, CSVRenderer]
     list_serializer_class: type | None = None
+    resource: Resource  # its name, URL names and release table (resources.py); listed in PUBLIC_VIEWSETS
 
     @property
     def public_only(self) -> bool:
@@ -146,6 +151,9 @@ class PublicViewSet(SearchHighlightsMixin, viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(summary="One case with everything attached to it", responses=detail.CaseDetailSerializer),
 )
 class CaseViewSet(CaseWriteMixin, PublicViewSet):
+    resource = Resource(
+        "cases", "case", ["public_id"], (("primary_locality.id", "localities", "id"),), "published cases"
+    )
     lookup_field = "public_id"
     filterset_class = filters.CaseFilter
     list_serializer_class = serializers.CaseSerializer
@@ -217,6 +225,9 @@ class CaseViewSet(CaseWriteMixin, PublicViewSet):
 
 
 class LocalityViewSet(PublicViewSet):
+    resource = Resource(
+        "localities", "locality", ["id"], (("parent", "", "id"),), "public places (gazetteer and case places)"
+    )
     filterset_class = filters.LocalityFilter
     list_serializer_class = serializers.LocalitySerializer
     serializer_class = detail.LocalityDetailSerializer
@@ -228,6 +239,13 @@ class LocalityViewSet(PublicViewSet):
 
 
 class OrganisationViewSet(PublicViewSet):
+    resource = Resource(
+        "organisations",
+        "organisation",
+        ["id"],
+        (("locality.id", "localities", "id"),),
+        "organisations in published cases, initiatives or source bylines",
+    )
     filterset_class = filters.OrganisationFilter
     list_serializer_class = serializers.OrganisationSerializer
     serializer_class = detail.OrganisationDetailSerializer
@@ -244,6 +262,7 @@ class OrganisationViewSet(PublicViewSet):
 
 
 class PersonViewSet(PublicViewSet):
+    resource = Resource("people", "person", ["id"], (), "people named in published cases or credited on public sources")
     filterset_class = filters.PersonFilter
     list_serializer_class = serializers.PersonSerializer
     serializer_class = detail.PersonDetailSerializer
@@ -257,6 +276,7 @@ class PersonViewSet(PublicViewSet):
 
 
 class InitiativeViewSet(PublicViewSet):
+    resource = Resource("initiatives", "initiative", ["id"], (), "initiatives of published cases")
     filterset_class = filters.InitiativeFilter
     list_serializer_class = serializers.InitiativeSerializer
     serializer_class = detail.InitiativeDetailSerializer
@@ -270,6 +290,17 @@ class InitiativeViewSet(PublicViewSet):
 
 
 class MetricViewSet(PublicViewSet):
+    resource = Resource(
+        "metrics",
+        "metric",
+        ["id"],
+        (
+            ("case", "cases", "public_id"),
+            ("indicator", "indicators", "code"),
+            ("source_id", "sources", "id"),
+        ),
+        "metrics, one row per number (tidy)",
+    )
     filterset_class = filters.MetricFilter
     serializer_class = serializers.MetricSerializer
     queryset = Metric.objects.none()
@@ -283,6 +314,7 @@ class MetricViewSet(PublicViewSet):
 
 
 class SourceViewSet(PublicViewSet):
+    resource = Resource("sources", "source", ["id"], (), "sources cited by published cases")
     filterset_class = filters.SourceFilter
     list_serializer_class = serializers.SourceSerializer
     serializer_class = detail.SourceDetailSerializer
@@ -297,6 +329,7 @@ class SourceViewSet(PublicViewSet):
 
 
 class ThemeViewSet(PublicViewSet):
+    resource = Resource("themes", "theme", ["code"], (), "the theme vocabulary")
     lookup_field = "code"
     serializer_class = serializers.ThemeSerializer
     queryset = Theme.objects.all()
@@ -304,7 +337,23 @@ class ThemeViewSet(PublicViewSet):
 
 
 class IndicatorViewSet(PublicViewSet):
+    resource = Resource("indicators", "indicator", ["code"], (), "the indicator vocabulary")
     lookup_field = "code"
     serializer_class = serializers.IndicatorSerializer
     queryset = Indicator.objects.all()
     filter_backends: list = []
+
+
+# The public resources: the router registers them (urls.py) and the data release packages them
+# (cases/site/releases.py), in this order.
+PUBLIC_VIEWSETS: tuple[type[PublicViewSet], ...] = (
+    CaseViewSet,
+    LocalityViewSet,
+    OrganisationViewSet,
+    PersonViewSet,
+    InitiativeViewSet,
+    MetricViewSet,
+    SourceViewSet,
+    ThemeViewSet,
+    IndicatorViewSet,
+)

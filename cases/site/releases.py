@@ -25,6 +25,8 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from cases.api.renderers import BOM
+from cases.api.resources import Resource
+from cases.api.views import PUBLIC_VIEWSETS
 
 PACKAGE_NAME = "governance-cases"
 VERSION_PATTERN = re.compile(r"^[0-9]+(\.[0-9]+){0,2}([-.][0-9A-Za-z]+)?$")
@@ -32,42 +34,8 @@ DEFAULT_LICENCE = ("CC-BY-4.0", "Creative Commons Attribution 4.0", "https://cre
 TITLE = "Community-governance case database (中国基层治理案例库)"
 
 
-@dataclass(frozen=True)
-class Resource:
-    name: str
-    path: str  # the API path
-    primary_key: list[str]
-    foreign_keys: tuple[tuple[str, str, str], ...] = ()  # (field, resource, field); resource "" = itself
-    description: str = ""
-
-
-# The foreign keys declared are those the API guarantees: a referenced row is public whenever the
-# referring row is (a published case's place, a public metric's case, indicator and quoted source).
-RESOURCES = (
-    Resource("cases", "/cases/", ["public_id"], (("primary_locality.id", "localities", "id"),), "published cases"),
-    Resource(
-        "localities", "/localities/", ["id"], (("parent", "", "id"),), "public places (gazetteer and case places)"
-    ),
-    Resource(
-        "organisations",
-        "/organisations/",
-        ["id"],
-        (("locality.id", "localities", "id"),),
-        "organisations in published cases, initiatives or source bylines",
-    ),
-    Resource("people", "/people/", ["id"], (), "people named in published cases or credited on public sources"),
-    Resource("initiatives", "/initiatives/", ["id"], (), "initiatives of published cases"),
-    Resource(
-        "metrics",
-        "/metrics/",
-        ["id"],
-        (("case", "cases", "public_id"), ("indicator", "indicators", "code"), ("source_id", "sources", "id")),
-        "metrics, one row per number (tidy)",
-    ),
-    Resource("sources", "/sources/", ["id"], (), "sources cited by published cases"),
-    Resource("themes", "/themes/", ["code"], (), "the theme vocabulary"),
-    Resource("indicators", "/indicators/", ["code"], (), "the indicator vocabulary"),
-)
+# One table per public resource of the API, in its order; each is declared on its viewset.
+RESOURCES: tuple[Resource, ...] = tuple(viewset.resource for viewset in PUBLIC_VIEWSETS)
 
 
 class ReleaseError(Exception):

@@ -52,3 +52,15 @@ def test_every_relation_on_every_form_is_an_autocomplete_or_raw_id(superuser):
                 if field.name not in widgets:
                     offenders.append(f"{type(options).__name__}.{field.name}")
     assert offenders == []
+
+
+def test_each_desk_group_orders_its_models_without_ties():
+    # A tie would fall back to Django's order (by the models' Chinese names), not the one meant.
+    ranks: dict = {}
+    for model, model_admin in _cases_admins():
+        group = getattr(model_admin, "desk_group", None)
+        if group is not None:
+            ranks.setdefault(group, {})[model.__name__] = model_admin.desk_rank
+    assert ranks, "no ModelAdmin names a desk_group"
+    for group, members in ranks.items():
+        assert len(set(members.values())) == len(members), f"{group.name} shares a desk_rank: {members}"
