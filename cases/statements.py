@@ -41,6 +41,22 @@ from django.db.models.query import ModelIterable
 PLACEHOLDER = -2_000_000_007
 
 
+def placeholder_slots(sql: str, params: list[Any], placeholder: Any) -> list[int]:
+    """Where the placeholder sits among a compiled statement's parameters (a ``ValueError`` if nowhere)."""
+    slots = [index for index, value in enumerate(params) if value == placeholder]
+    if not slots:
+        raise ValueError(f"the placeholder is not a parameter of {sql}")
+    return slots
+
+
+def filled(params: list[Any], slots: list[int], value: Any) -> list[Any]:
+    """The parameters with ``value`` in the placeholder's slots."""
+    params = list(params)
+    for slot in slots:
+        params[slot] = value
+    return params
+
+
 class PerVendor:
     """What ``make()`` returns, made once per process and database vendor (the SQL is the vendor's)."""
 
@@ -69,9 +85,7 @@ class Compiled:
         compiler = queryset.query.get_compiler(using=queryset.db)
         self.sql, params = compiler.as_sql()
         self.params = list(params)
-        self.slots = [index for index, value in enumerate(self.params) if value == placeholder]
-        if not self.slots:
-            raise ValueError(f"the placeholder is not a parameter of {self.sql}")
+        self.slots = placeholder_slots(self.sql, self.params, placeholder)
         self.names = list(queryset.query.values_select)
         if len(self.names) != len(compiler.select):
             raise ValueError("a Statement selects plain fields only (values(*names), no annotations)")
@@ -83,9 +97,7 @@ class Compiled:
         ]
 
     def rows(self, value: Any) -> list[dict[str, Any]]:
-        params = list(self.params)
-        for slot in self.slots:
-            params[slot] = value
+        params = filled(self.params, self.slots, value)
         connection = connections[DEFAULT_DB_ALIAS]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
@@ -177,7 +189,8 @@ class KeyStatement(Statement):
         super().__init__(lambda placeholder: build(key_set(placeholder)))
 
     def rows(self, keys: Iterable[int]) -> list[dict[str, Any]]:
-        return super().rows(key_parameter(keys))
+        keys = list(keys)
+        return super().rows(key_parameter(keys)) if keys else []
 
 
 class CompiledRows:
@@ -197,19 +210,14 @@ class CompiledRows:
         queryset = self.build(key_set(PLACEHOLDER))
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
-        slots = [index for index, value in enumerate(params) if value == PLACEHOLDER]
-        if not slots:
-            raise ValueError(f"the placeholder is not a parameter of {sql}")
-        return queryset, compiler, sql, list(params), slots
+        return queryset, compiler, sql, list(params), placeholder_slots(sql, list(params), PLACEHOLDER)
 
     def rows(self, keys: Iterable[int]) -> list[Model]:
-        value = key_parameter(keys)
-        if value in ([], "[]"):
+        keys = list(keys)
+        if not keys:
             return []
         queryset, compiler, sql, params, slots = self._compiled.get()
-        params = list(params)
-        for slot in slots:
-            params[slot] = value
+        params = filled(params, slots, key_parameter(keys))
         # A copy per call: the compiler holds a connection, and connections belong to their thread.
         run = copy.copy(compiler)
         run.connection = connections[queryset.db]
