@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group, User
 
 from cases.models import Case, Evidence, Source, Status
+from cases.search.index import deferred
 from cases.services.roles import editorial_groups_sync
 from tests import factories
 
@@ -30,16 +31,18 @@ class Story:
 
 
 def make_story(status: str = Status.DRAFT, *, with_evidence: bool = True) -> Story:
-    tree = factories.chengdu_tree() if not Case.objects.exists() else None
-    place = tree["changcheng"] if tree else Case.objects.first().primary_locality
-    n = Source.objects.count()
-    source = factories.source(text=f"长城社区有18个小区，引进了13家物业公司。成立了红色物业联盟。（{n}）")
-    case = factories.case(primary_locality=place, status=status)
-    case.sources.add(source)
-    evidence = None
-    if with_evidence:
-        start = source.text.index("红色物业联盟")
-        evidence = Evidence.objects.create(
-            source=source, quote="红色物业联盟", start=start, end=start + 6, case=case, claim="联盟"
-        )
+    # One refresh of the search index at the end, as after any bulk write.
+    with deferred():
+        tree = factories.chengdu_tree() if not Case.objects.exists() else None
+        place = tree["changcheng"] if tree else Case.objects.first().primary_locality
+        n = Source.objects.count()
+        source = factories.source(text=f"长城社区有18个小区，引进了13家物业公司。成立了红色物业联盟。（{n}）")
+        case = factories.case(primary_locality=place, status=status)
+        case.sources.add(source)
+        evidence = None
+        if with_evidence:
+            start = source.text.index("红色物业联盟")
+            evidence = Evidence.objects.create(
+                source=source, quote="红色物业联盟", start=start, end=start + 6, case=case, claim="联盟"
+            )
     return Story(case=case, source=source, evidence=evidence)

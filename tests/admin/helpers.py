@@ -25,6 +25,7 @@ from cases.models import (
     Position,
     SourceCredit,
 )
+from cases.search.index import deferred
 from tests import factories
 from tests.editorial import Story, make_story
 
@@ -58,22 +59,26 @@ def changeform_data(response) -> dict[str, Any]:
 
 
 def build_world() -> Story:
-    """One row of every model, linked the way the seed data links them."""
-    story = make_story()
-    place = story.case.primary_locality
-    organisation = factories.organisation(locality=place, aliases=["长城党委"])
-    person = factories.person()
-    Position.objects.create(person=person, organisation=organisation, title="社区党委书记")
-    story.case.people.add(person)
-    CaseOrganisation.objects.create(case=story.case, organisation=organisation, role="牵头 lead")
-    initiative = Initiative.objects.create(name="红色物业联盟", kind=InitiativeKind.ALLIANCE)
-    initiative.localities.add(place)
-    InitiativeParticipant.objects.create(initiative=initiative, organisation=organisation, role=ParticipantRole.LEAD)
-    factories.metric(indicator_obj=factories.indicator(), value=18, case=story.case, locality=place)
-    story.case.themes.add(factories.theme())
-    SourceCredit.objects.create(source=story.source, role="reporter", person=person, as_printed="本报记者 测试")
-    LocalityAlias.objects.create(locality=place, name="长城")
-    Document.objects.create(title="版面", text="全文")
+    """One row of every model, linked the way the seed data links them; the search index is
+    refreshed once, at the end, as after any bulk write."""
+    with deferred():
+        story = make_story()
+        place = story.case.primary_locality
+        organisation = factories.organisation(locality=place, aliases=["长城党委"])
+        person = factories.person()
+        Position.objects.create(person=person, organisation=organisation, title="社区党委书记")
+        story.case.people.add(person)
+        CaseOrganisation.objects.create(case=story.case, organisation=organisation, role="牵头 lead")
+        initiative = Initiative.objects.create(name="红色物业联盟", kind=InitiativeKind.ALLIANCE)
+        initiative.localities.add(place)
+        InitiativeParticipant.objects.create(
+            initiative=initiative, organisation=organisation, role=ParticipantRole.LEAD
+        )
+        factories.metric(indicator_obj=factories.indicator(), value=18, case=story.case, locality=place)
+        story.case.themes.add(factories.theme())
+        SourceCredit.objects.create(source=story.source, role="reporter", person=person, as_printed="本报记者 测试")
+        LocalityAlias.objects.create(locality=place, name="长城")
+        Document.objects.create(title="版面", text="全文")
     return story
 
 
