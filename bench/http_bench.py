@@ -39,12 +39,22 @@ ROUNDS = 25
 WARM_UP = 3
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """One statement a request ran: its SQL, its parameters, and whether it ran on a prepared-statement
+    cursor (``cases.statements.statement_cursor`` on PostgreSQL), to be replayed the same way."""
+
+    sql: str
+    params: tuple
+    prepared: bool = False
+
+
 @dataclass
 class Question:
     label: str
     path: str  # the project's URL, with its query string
     datasette: str | None  # Datasette's URL for the same question (None: not comparable)
-    statements: list[tuple[str, tuple]] = field(default_factory=list)  # what the project's request runs
+    statements: list[Recorded] = field(default_factory=list)  # what the project's request runs
 
 
 def wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
@@ -92,17 +102,17 @@ def fetch_ms(url: str) -> float:
     return elapsed
 
 
-def record_statements(path: str) -> list[tuple[str, tuple]]:
+def record_statements(path: str) -> list[Recorded]:
     """Every SQL statement the project runs for ``path`` (in process, warm), with its parameters."""
     from django.db import connection
     from django.test import Client
 
     client = Client()
     client.get(path)  # warm: caches, lazy tokeniser
-    recorded: list[tuple[str, tuple]] = []
+    recorded: list[Recorded] = []
 
     def wrapper(execute, sql, params, many, context):
-        recorded.append((sql, tuple(params or ())))
+        recorded.append(Recorded(sql, tuple(params or ()), binds_server_side(context["cursor"].cursor)))
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(wrapper):
@@ -115,14 +125,25 @@ def record_statements(path: str) -> list[tuple[str, tuple]]:
     return recorded
 
 
-def replay(statements: list[tuple[str, tuple]]) -> Callable[[], float]:
+def binds_server_side(cursor) -> bool:
+    """Whether a driver cursor is psycopg's server-binding one, which prepares (``statement_cursor``)."""
+    import sys
+
+    psycopg = sys.modules.get("psycopg")  # not imported at all on SQLite
+    return psycopg is not None and isinstance(cursor, psycopg.Cursor) and not isinstance(cursor, psycopg.ClientCursor)
+
+
+def replay(statements: list[Recorded]) -> Callable[[], float]:
     from django.db import connection
+
+    from cases.statements import statement_cursor
 
     def run() -> float:
         started = time.perf_counter()
-        with connection.cursor() as cursor:
-            for sql, params in statements:
-                cursor.execute(sql, params)
+        with connection.cursor() as plain, statement_cursor(connection) as prepared:
+            for statement in statements:
+                cursor = prepared if statement.prepared else plain
+                cursor.execute(statement.sql, statement.params)
                 cursor.fetchall()
         return (time.perf_counter() - started) * 1000
 

@@ -120,6 +120,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database created with lc_ctype=C indexes full-width punctuation as tokens.
     DATABASES["default"].setdefault("TEST", {})["TEMPLATE"] = "template0"
+    # Prepared statements, for cases.statements only: its statements, compiled once per process,
+    # run on cursors that bind server-side and psycopg prepares them on their first run on a
+    # connection (Django's own cursors bind client-side and are never prepared). Planning them was
+    # nine tenths of a case detail's SQL. A pooler that cannot keep a session's prepared
+    # statements (PgBouncer in transaction mode without max_prepared_statements) needs them off.
+    if env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
 
 from cases.api import filters
@@ -72,3 +73,24 @@ def test_a_key_statement_reads_the_rows_of_the_keys_given_whatever_their_number(
         links = Case.themes.through.objects.filter(case_id__in=page).values_list("case_id", "theme__code")
         assert found == sorted(links)
     assert codes.rows(keys)
+
+
+def _plans_by_statement() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_on_postgresql_compiled_statements_are_prepared_and_django_queries_are_not(world):
+    codes = KeyStatement(lambda ids: Case.themes.through.objects.filter(case_id__in=ids).values("case_id"))
+    reload = CompiledRows(lambda ids: Case._base_manager.filter(pk__in=ids))
+    keys = list(Case.objects.values_list("pk", flat=True))
+    for page in (keys, keys[:1], keys):
+        codes.rows(page)
+        reload.rows(page)
+    plans = _plans_by_statement()
+    # Each ran three times as one prepared statement (its keys are one parameter), whatever the page.
+    assert sorted(runs for sql, runs in plans.items() if "unnest($1::bigint[])" in sql) == [3, 3]
+    # Django's own queries bind client-side and are never prepared: none with its values written in.
+    assert [sql for sql in plans if "$1" not in sql] == []
