@@ -8,13 +8,15 @@ PORT ?= 8000
 
 .PHONY: run test test-fast test-postgres lint format bench bench-quick reset-db check-migrations venv serve
 
-# Bytecode is compiled after the install, one process per core (pip compiles file by file: 22 s
-# of a one-minute install here, 16 s this way).
+# The install goes through uv (pinned here, installed into the venv by pip first): it fetches and
+# unpacks in parallel and compiles the bytecode on every core. A fresh venv took 55 s with pip
+# (41 s install, 14 s compileall) and 20 s with uv, both from a warm cache; the packages and
+# versions it installs are the same (`uv pip freeze` = `pip freeze`).
+UV_VERSION := 0.13.9
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet --no-compile -r requirements-dev.txt
-	$(PY) -m compileall -q -j 0 $$($(PY) -c 'import sysconfig; print(sysconfig.get_path("purelib"))') >/dev/null
+	$(PIP) install --quiet uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --compile-bytecode -r requirements-dev.txt
 	touch $@
 
 venv: $(VENV)/.installed
