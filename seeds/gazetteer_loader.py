@@ -266,6 +266,12 @@ def mark_loaded(digest: str) -> None:
         SeedRecord.objects.create(**_MARKER, key=_loaded_marker(digest), object_id=0)
 
 
+# A load of at least this many rows into a table holding no coded place is a fresh load: it
+# builds the secondary indexes (and on PostgreSQL checks the constraints) after the rows, and on
+# SQLite takes a bigger page cache. Smaller loads (the test gazetteer, one province) insert into
+# the indexes as they go.
+FRESH_LOAD_ROWS = 100_000
+
 # SQLite's page cache while loading (KiB): the name and path indexes of 665,000 rows are
 # written in no useful order, and with the default few MiB each insert rereads index pages.
 _LOAD_CACHE_KIB = 512 * 1024
@@ -347,7 +353,7 @@ def _postgres_structures_built_after(tables: Sequence[str]) -> Iterator[None]:
 
 def _load(divisions: list[Division], *, progress: bool) -> GazetteerResult:
     result = GazetteerResult(rows=len(divisions))
-    if connection.vendor == "sqlite" and len(divisions) > 100_000:
+    if connection.vendor == "sqlite" and len(divisions) >= FRESH_LOAD_ROWS:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = -{_LOAD_CACHE_KIB}")
     root = country()
@@ -358,7 +364,7 @@ def _load(divisions: list[Division], *, progress: bool) -> GazetteerResult:
         .values_list("code", "id", "name", "level", "parent_id", "path", "full_name")
         .iterator(chunk_size=20000)
     }
-    if existing or len(divisions) < 100_000:
+    if existing or len(divisions) < FRESH_LOAD_ROWS:
         return _load_levels(divisions, existing, root, result, progress=progress)
     with _secondary_structures_built_after([Locality._meta.db_table, LocalityAlias._meta.db_table]):
         return _load_levels(divisions, existing, root, result, progress=progress)

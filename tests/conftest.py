@@ -17,7 +17,7 @@ The fixture gazetteer is all of ``divisions.csv`` (provinces to townships, 44,70
 the villages and communities of a few townships (``tests/fixtures/gazetteer/villages.csv``), not
 the 620,573 of ``villages.csv.xz``: it is read and checked once per run (``fixture_gazetteer``)
 and inserted per module with one statement per level. ``tests/seeds/test_full_gazetteer.py``
-loads the full file once.
+loads the full files once, on PostgreSQL.
 """
 
 from __future__ import annotations
