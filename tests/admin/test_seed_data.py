@@ -72,11 +72,13 @@ def test_locality_autocomplete_finds_villages_by_name_short_form_committee_name_
     assert any(code in item["text"] for item in found), found
 
 
+# In Chinese only: a None, a "Deleted user" or a padded number shows the same in either language
+# (the pattern matches both translations), and only a Chinese page can show an English label.
+# Each crawl is some 200 pages, 12-17 s of the suite.
 @pytest.mark.parametrize(
     ("who", "language"),
     [
         ("superuser", "zh-hans"),
-        ("superuser", "en"),
         # An editor sees the public cases read-only: the values Django formats itself.
         ("editor", "zh-hans"),
     ],
