@@ -44,8 +44,9 @@ serve: venv
 	GUNICORN_BIND=$(HOST):$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 # Test processes (pytest-xdist): one per core by default; each test module stays in one process,
-# so its module-scoped fixtures (the seed data) are built once. Modules are handed out in collection
-# order, the longest first (tests/conftest.py). TEST_WORKERS=0 runs in this process.
+# so its module-scoped fixtures (the seed data) are built once, and the browser modules all run in
+# one process. Modules are handed out in collection order, the longest first (tests/conftest.py).
+# TEST_WORKERS=0 runs in this process.
 TEST_WORKERS ?= auto
 PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
