@@ -103,8 +103,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def _test_settings(tmp_path_factory):
     from django.conf import settings
 
-    # The throttle's file cache in a directory of this run's own (two suites run side by side in
-    # CI); whole-table CSV exports unthrottled except where a test sets the rate.
+    # The throttle's file cache in a directory of this run's own (two suites may run at once on
+    # one machine); whole-table CSV exports unthrottled except where a test sets the rate.
     caches = {
         **settings.CACHES,
         "throttle": {**settings.CACHES["throttle"], "LOCATION": str(tmp_path_factory.mktemp("throttle"))},
