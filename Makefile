@@ -6,6 +6,12 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
+# Commands run here write their bytecode (__pycache__, ignored by git) even where the environment
+# sets PYTHONDONTWRITEBYTECODE: otherwise every test process and manage.py command compiled the
+# project again and pytest rewrote every test module again (collecting the suite: 7.0-7.6 s a
+# process without the caches, 4.1-6.4 s with them).
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: run test test-fast test-postgres lint format bench bench-quick reset-db check-migrations venv serve
 
 # The install goes through uv (pinned here, installed into the venv by pip first): it fetches and
