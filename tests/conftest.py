@@ -17,7 +17,7 @@ The fixture gazetteer is all of ``divisions.csv`` (provinces to townships, 44,70
 the villages and communities of a few townships (``tests/fixtures/gazetteer/villages.csv``), not
 the 620,573 of ``villages.csv.xz``: it is read and checked once per run (``fixture_gazetteer``)
 and inserted per module with one statement per level. ``tests/seeds/test_full_gazetteer.py``
-loads the full files once, on PostgreSQL.
+loads the full files once, on PostgreSQL; the browser tests run on SQLite only (``BROWSER_ENGINE``).
 """
 
 from __future__ import annotations
@@ -46,6 +46,12 @@ TEST_SETTINGS = {
 
 # The browser tests' modules, by name: the test scheduler sees test ids, not marks.
 BROWSER_MODULE_PREFIX = "test_e2e_"
+
+# The browser tests run on one engine, as the full gazetteer's load runs on the other: what they add
+# to the rest of the suite is the browser's side of the pages (scripts, widgets, navigation), the
+# same whatever the database; every view they reach is also tested through the test client on both
+# engines. On PostgreSQL they took 120 s of a 673 s suite's worker time.
+BROWSER_ENGINE = "sqlite"
 
 
 def _runs_long(item: pytest.Item) -> bool:
@@ -88,7 +94,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     when it asks for its users by name (``request.getfixturevalue``): pytest-django creates the
     test database only when a collected test says it needs one, and run alone such a test would
     otherwise build the snapshot into the development database.
+
+    The browser tests are skipped on any engine but ``BROWSER_ENGINE``.
     """
+    from django.db import connection
+
+    elsewhere = pytest.mark.skip(reason=f"browser tests run on {BROWSER_ENGINE} only (tests/conftest.py)")
     for item in items:
         if "snapshots" in item.fixturenames and item.get_closest_marker("django_db") is None:
             item.add_marker(pytest.mark.django_db)
@@ -96,6 +107,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             raise pytest.UsageError(
                 f"{item.nodeid}: browser tests, and only they, live in modules named {BROWSER_MODULE_PREFIX}*"
             )
+        if item.get_closest_marker("browser") is not None and connection.vendor != BROWSER_ENGINE:
+            item.add_marker(elsewhere)
     items.sort(key=lambda item: not _runs_long(item))
 
 
