@@ -57,7 +57,7 @@ class Head:
     A broad search ranks only its newest matches (``cases.search.backends``): ``queryset`` holds
     those rows in order, every other row follows by primary key. Pages are read from the head,
     then from ``rest`` (every row, in any order, shaped for the caller's filters to lead), so no
-    page sorts every match. ``count`` is the total. A view offers one as ``request.paginated_head``.
+    page sorts every match. ``count`` is the total. A view passes one to ``paginate_queryset``.
     """
 
     queryset: QuerySet
@@ -163,8 +163,7 @@ class PageSizePagination(CheckedPageSize, PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
-    def paginate_queryset(self, queryset, request, view=None):
-        head = getattr(request, "paginated_head", None)
+    def paginate_queryset(self, queryset, request, view=None, head: Head | None = None):
         if head is not None:
             self.django_paginator_class = partial(self.django_paginator_class, head=head)
         return super().paginate_queryset(queryset, request, view)
@@ -217,9 +216,14 @@ class HybridPagination:
         self.cursor = HarvestCursorPagination()
         self.active: Any = self.pages
 
-    def paginate_queryset(self, queryset, request, view=None):
-        self.active = self.cursor if "cursor" in request.query_params else self.pages
-        return self.active.paginate_queryset(queryset, request, view)
+    def paginate_queryset(self, queryset, request, view=None, head: Head | None = None):
+        """A page of ``queryset``; ``head``, a broad search's ranked head, serves numbered pages
+        (cursor pages go by key)."""
+        if "cursor" in request.query_params:
+            self.active = self.cursor
+            return self.cursor.paginate_queryset(queryset, request, view)
+        self.active = self.pages
+        return self.pages.paginate_queryset(queryset, request, view, head=head)
 
     def get_paginated_response(self, data):
         return self.active.get_paginated_response(data)

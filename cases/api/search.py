@@ -6,6 +6,7 @@ published flag before counting or ranking, so drafts appear neither in results n
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -68,29 +69,46 @@ def parse_or_400(raw: str) -> ParsedQuery:
     return parsed
 
 
-class SearchFilterBackend(BaseFilterBackend):
-    """``?q=``: narrows an indexed resource's list to matches, best first (unless ``ordering`` is given)."""
+@dataclass
+class ListSearch:
+    """A list's ``?q=``: the query as parsed, the matching rows in their order, and for a broad
+    search the ranked head the paginator reads its pages from."""
 
-    def filter_queryset(self, request: Request, queryset: QuerySet, view: Any) -> QuerySet:
+    parsed: ParsedQuery
+    queryset: QuerySet
+    head: Head | None = None
+
+
+class SearchFilterBackend(BaseFilterBackend):
+    """``?q=``: narrows an indexed resource's list to matches, best first (unless ``ordering`` is given).
+
+    The list views run it through ``SearchListMixin``, which keeps the whole result (``search``);
+    as a plain filter backend it narrows and orders only.
+    """
+
+    def search(self, request: Request, queryset: QuerySet, view: Any) -> ListSearch | None:
+        """The search ``?q=`` asks for on ``queryset``, or None without ``q`` or on a type not indexed."""
         raw = request.query_params.get("q")
         if raw is None or queryset.model not in OBJECT_TYPES:
-            return queryset
+            return None
         parsed = parse_or_400(raw)
-        # The view's SearchHighlightsMixin highlights the page's rows with it.
-        request.search_query = parsed
         public_only = getattr(view, "public_only", True)
         searched = searched_queryset(queryset, parsed, public_only=public_only)
         if request.query_params.get("ordering"):
             # The caller chose an order; keep it (the filterset applied it before us).
-            return searched.queryset.order_by(*queryset.query.order_by)
-        if searched.window is not None:
-            # The index's count is the result's only when nothing but visibility narrows it:
-            # the list views start from the public records of their type (``Model.objects.public()``,
-            # the rule the index's public flag follows), and no filter parameter was given.
-            whole_type = public_only and not names_a_filter(request, view)
-            count = searched.count_in_index if whole_type else searched.counting.count
-            request.paginated_head = Head(searched.window, count, searched.counting)
-        return searched.queryset
+            return ListSearch(parsed, searched.queryset.order_by(*queryset.query.order_by))
+        if searched.window is None:
+            return ListSearch(parsed, searched.queryset)
+        # The index's count is the result's only when nothing but visibility narrows it: the list
+        # views start from the public records of their type (``Model.objects.public()``, the rule
+        # the index's public flag follows), and no filter parameter was given.
+        whole_type = public_only and not names_a_filter(request, view)
+        count = searched.count_in_index if whole_type else searched.counting.count
+        return ListSearch(parsed, searched.queryset, Head(searched.window, count, searched.counting))
+
+    def filter_queryset(self, request: Request, queryset: QuerySet, view: Any) -> QuerySet:
+        found = self.search(request, queryset, view)
+        return queryset if found is None else found.queryset
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         model = getattr(getattr(view, "queryset", None), "model", None)
@@ -101,27 +119,45 @@ class SearchFilterBackend(BaseFilterBackend):
         ]
 
 
-class SearchHighlightsMixin:
-    """List rows get ``highlights`` and ``snippet`` when ``?q=`` is given (before the viewset in the bases).
+class SearchListMixin:
+    """``?q=`` on a list view (before the viewset in the bases): the search's result travels on.
 
-    Computed on the page's records only, from their index documents (the original texts and
-    their normalised form), in one query per page whatever its size.
+    The search runs in the place of ``SearchFilterBackend`` among the view's filter backends; the
+    view keeps its result (``list_search``) for this request, hands a broad search's ranked head to
+    the paginator, and gives the page's rows ``highlights`` and ``snippet``, computed on the page's
+    records only, from their index documents, in one query per page whatever its size.
     """
 
+    list_search: ListSearch | None = None
+    search_highlights: list[dict[str, Any]] | None = None
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        for backend_class in self.filter_backends:
+            backend = backend_class()
+            if isinstance(backend, SearchFilterBackend):
+                self.list_search = backend.search(self.request, queryset, self)
+                queryset = queryset if self.list_search is None else self.list_search.queryset
+            else:
+                queryset = backend.filter_queryset(self.request, queryset, self)
+        return queryset
+
     def paginate_queryset(self, queryset: QuerySet):
-        page = super().paginate_queryset(queryset)
-        parsed = getattr(self.request, "search_query", None)
+        if self.paginator is None:
+            return None
+        search = self.list_search
+        page = self.paginator.paginate_queryset(
+            queryset, self.request, view=self, head=search.head if search is not None else None
+        )
         self.search_highlights = None
-        if page is not None and parsed is not None and queryset.model in OBJECT_TYPES:
+        if page is not None and search is not None:
             keys = [row.pk for row in page]
-            found = highlights_by_id(OBJECT_TYPES[queryset.model], keys, parsed)
+            found = highlights_by_id(OBJECT_TYPES[queryset.model], keys, search.parsed)
             self.search_highlights = [found.get(key, {"highlights": [], "snippet": None}) for key in keys]
         return page
 
     def get_paginated_response(self, data):
-        highlights = getattr(self, "search_highlights", None)
-        if highlights is not None:
-            for row, found in zip(data, highlights, strict=True):
+        if self.search_highlights is not None:
+            for row, found in zip(data, self.search_highlights, strict=True):
                 row.update(found)
         return super().get_paginated_response(data)
 
@@ -237,7 +273,7 @@ class SearchView(APIView):
     def get(self, request: Request) -> Response:
         check_parameters(request, self.allowed_parameters())
         raw = request.query_params.get("q", "")
-        window = counting = count_in_index = None
+        window = counting = count_in_index = head = None
         if not raw.strip():
             # Nothing asked, nothing found: an empty page, like a search box before typing.
             documents = SearchDocument.objects.none()
@@ -261,9 +297,9 @@ class SearchView(APIView):
             window, counting = self.apply_filters(request, window), self.apply_filters(request, counting)
             facet_counts, covered = facets(window)
             total = count_in_index() if count_in_index is not None else counting.count()
-            request.paginated_head = Head(window, lambda: total, counting)
+            head = Head(window, lambda: total, counting)
         paginator = self.pagination_class(known_count=total)
-        page = paginator.paginate_queryset(documents, request, view=self)
+        page = paginator.paginate_queryset(documents, request, view=self, head=head)
         response = paginator.get_paginated_response(self.results(request, page, parsed))
         response.data = {"query": parsed.text, **response.data, "facets": facet_counts, "facets_cover": covered}
         # Keep the results last: easier to read.

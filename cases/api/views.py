@@ -29,7 +29,7 @@ from cases.api import detail, detail_lists, exports, filters, prefetch, serializ
 from cases.api.parameters import allowed_parameters, check_format, check_parameters, is_staff, visible_cases
 from cases.api.renderers import CSVRenderer, csv_columns, csv_table, in_columns
 from cases.api.resources import Resource
-from cases.api.search import SearchFilterBackend, SearchHighlightsMixin
+from cases.api.search import SearchFilterBackend, SearchListMixin
 from cases.api.writes import CaseWriteMixin, CaseWriteSerializer, TransitionSerializer
 from cases.models import (
     Case,
@@ -73,7 +73,7 @@ class FilterBackend(DjangoFilterBackend):
         return {**super().get_filterset_kwargs(request, queryset, view), "named_only": True}
 
 
-class PublicViewSet(SearchHighlightsMixin, viewsets.ReadOnlyModelViewSet):
+class PublicViewSet(SearchListMixin, viewsets.ReadOnlyModelViewSet):
     """The shared behaviour: strict parameters, CSV streaming, JSON errors."""
 
     filter_backends = [FilterBackend, SearchFilterBackend]
