@@ -13,9 +13,8 @@ refreshes the index once at the end instead of once per row, and bulk-mode impor
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
+from django.contrib.admin.views.main import ORDER_VAR
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -46,14 +45,11 @@ class SearchIndexAdminMixin:
             return queryset.none(), False
         if not parsed:
             return queryset.none(), False
-        # Ranked by the index; get_ordering keeps that order unless a column is chosen.
-        request._search_ranked = True
-        return filter_queryset(queryset, parsed, public_only=False), False
-
-    def get_ordering(self, request: HttpRequest) -> Any:
-        if getattr(request, "_search_ranked", False) and "o" not in request.GET:
-            return ["-search_rank"]
-        return super().get_ordering(request)
+        found = filter_queryset(queryset, parsed, public_only=False)
+        if request.GET.get(ORDER_VAR):
+            # The editor chose a column: the changelist ordered ``queryset`` by it before searching.
+            found = found.order_by(*queryset.query.order_by)
+        return found, False
 
 
 class SearchIndexedResourceMixin:

@@ -49,9 +49,18 @@ def test_identifiers_keep_the_substring_search(editor_client, cases):
     assert changelist_ids(editor_client, "/admin/cases/case/", "grid-manage") == [cases["other"].pk]
 
 
-def test_a_column_sort_still_works_with_an_index_search(editor_client, cases):
-    response = editor_client.get("/admin/cases/case/", {"q": "物业", "o": "1"})
-    assert response.status_code == 200
+def test_an_index_search_ranks_by_relevance_unless_the_editor_sorts_by_a_column(editor_client, cases):
+    place = cases["property"].primary_locality
+    # 物业 in the title and the summary ranks above 物业 in the summary alone.
+    best = factories.case(primary_locality=place, title_zh="物业管理", summary_zh="物业服务", public_id="a-best")
+    other = factories.case(primary_locality=place, title_zh="社区议事", summary_zh="物业公司", public_id="b-other")
+    found = changelist_ids(editor_client, "/admin/cases/case/", "物业")
+    assert found.index(best.pk) < found.index(other.pk)
+    # Column 1 is the public id (column 0 the action checkbox).
+    by_id = editor_client.get("/admin/cases/case/", {"q": "物业", "o": "-1"}).context["cl"].result_list
+    assert [case.public_id for case in by_id] == sorted((case.public_id for case in by_id), reverse=True)
+    by_title = editor_client.get("/admin/cases/case/", {"q": "物业", "o": "2"}).context["cl"].result_list
+    assert [case.title_zh for case in by_title] == sorted(case.title_zh for case in by_title)
 
 
 def test_a_too_long_search_warns_instead_of_failing(editor_client, cases):
