@@ -27,11 +27,11 @@ def test_docs_are_served_without_a_cdn(client, url):
 
 
 EXAMPLES_PER_OPERATION = 15
-# A schema-valid string is not always a real region (or theme code, or a cursor this API issued): a
-# 400 for ``region=火星`` is the documented answer, not a failure. Requests without such values must
-# be accepted (schemathesis's positive_data_acceptance): the schema states every other limit.
+# A schema-valid string is not always a real region (or parent place, theme code, or a cursor this API
+# issued): a 400 for ``region=火星`` is the documented answer, not a failure. Requests without such
+# values must be accepted (schemathesis's positive_data_acceptance): the schema states every other limit.
 POSITIVE = schemathesis.checks.positive_data_acceptance
-MUST_NAME_A_RECORD = frozenset({"region", "theme", "indicator", "cursor", "case", "province", "prefecture"})
+MUST_NAME_A_RECORD = frozenset({"region", "parent", "theme", "indicator", "cursor", "case", "province", "prefecture"})
 
 
 @pytest.fixture
