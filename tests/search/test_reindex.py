@@ -55,3 +55,18 @@ def test_after_reindex_search_finds_records_and_new_documents_get_fresh_ids(seed
     last.delete()
     refresh(last.object_type, [last.object_id])
     assert SearchDocument.objects.get(object_type=last.object_type, object_id=last.object_id).pk > highest
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps no planner statistics unless asked")
+def test_reindex_gives_sqlite_planner_statistics_for_the_visibility_rules_first(seeded_index):
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
+    call_command("reindex", "--workers", "1", "--no-progress", stdout=io.StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+        analysed = {row[0] for row in cursor.fetchall()}
+        cursor.execute("PRAGMA analysis_limit")
+        limit = cursor.fetchone()[0]
+    # The links the visibility rules seek through, and the cases they check.
+    assert {"cases_case", "cases_case_initiatives", "cases_caseorganisation"} <= analysed
+    assert limit == 0  # the connection's later ANALYZE runs are exact again

@@ -16,7 +16,7 @@ import time
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.models import (
@@ -100,6 +100,9 @@ class Command(BaseCommand):
                     raise CommandError(f"cases with ids {prefix}… exist; pass --clear or another --seed")
                 self.clear(prefix)
             totals = self.generate(count=count, seed=seed, draft_share=draft_share, prefix=prefix)
+        # Planner statistics for the new rows, as after any bulk load (load_seeds does the same).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         seconds = time.perf_counter() - started
         summary = ", ".join(f"{n:,} {name}" for name, n in totals.items())
         self.stdout.write(self.style.SUCCESS(f"Generated {summary} in {seconds:.1f} s."))

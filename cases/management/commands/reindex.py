@@ -25,6 +25,23 @@ def _tokenise_many(fields_list: list[list[list[str]]]) -> list[Tokens]:
     return [tokenise(fields) for fields in fields_list]
 
 
+def _planner_statistics() -> None:
+    """SQLite: fresh approximate statistics before reading every record (a few milliseconds).
+
+    SQLite plans without statistics until ANALYZE runs, and keeps old ones as tables grow. The
+    visibility rules' EXISTS then walk every published case for each record instead of seeking
+    from the record: ``Initiative.objects.public()`` over 100,000 cases, in a database filled by
+    ``generate_cases`` without statistics, ran for 25 minutes (0.2 s after ANALYZE). PostgreSQL's
+    autovacuum keeps its own statistics.
+    """
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA analysis_limit = 1000")
+        cursor.execute("ANALYZE")
+        cursor.execute("PRAGMA analysis_limit = 0")
+
+
 class Command(BaseCommand):
     help = (
         "Rebuild the full-text search index: every record of the indexed types "
@@ -46,6 +63,7 @@ class Command(BaseCommand):
         if workers < 1:
             raise CommandError(f"--workers must be at least 1, not {workers}")
         started = time.perf_counter()
+        _planner_statistics()
         # Load the dictionary with today's names before forking, so every worker shares it.
         text.reset_tokenizer()
         text.install_tokenizer(text.database_names())
