@@ -88,8 +88,9 @@ class FirstCharacterTable(dict):
     """A string-keyed dict read from ``first_character_rows``, a first character's row at a time.
 
     ``fill(text)`` puts in the rows of the characters of ``text``; ``get`` and ``[]`` fill the
-    row of the key they are given. ``in`` is the plain dict's (the callers' inner loops need its
-    speed): it is right once the key's first character is filled, which the caller ensures.
+    row of the key they are given (once every row is in, ``get`` is the plain dict's). ``in`` is
+    the plain dict's (the callers' inner loops need its speed): it is right once the key's first
+    character is filled, which the caller ensures.
     ``overlay`` (rows of the same form) replaces the rows' values and adds keys as each row goes
     in; iterating, comparing or copying fills every row first. ``rows`` and ``overlay`` may be
     shared by several tables: they are not changed.
@@ -100,6 +101,7 @@ class FirstCharacterTable(dict):
         self._rows = rows
         self._overlay = overlay or {}
         self._filled: set[str] = set()
+        self._unfilled_rows = rows.keys() | self._overlay.keys()
 
     def fill(self, text: str) -> None:
         """Put in the rows of every character of ``text`` not filled yet."""
@@ -114,6 +116,11 @@ class FirstCharacterTable(dict):
                 # One update: a thread reading the row meanwhile sees all of it or none of it.
                 dict.update(self, found)
                 self._filled.add(char)
+                self._unfilled_rows.discard(char)
+            if not self._unfilled_rows:
+                # Every row is in: lookups need no check, so ``get`` is the plain dict's (the
+                # tokeniser's inner loops call it a million times per thousand documents).
+                self.get = dict.get.__get__(self)
 
     def fill_all(self) -> None:
         self.fill("".join(self._rows) + "".join(self._overlay))

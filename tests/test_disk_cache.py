@@ -129,3 +129,15 @@ def test_a_first_character_table_is_the_whole_dict_once_iterated_or_compared():
     assert table == {"成都": 9, "成都市": 5, "东于架村": 1, "鲁村镇": 2}
     assert sorted(disk_cache.FirstCharacterTable(disk_cache.first_character_rows(plain))) == sorted(plain)
     assert len(disk_cache.FirstCharacterTable(disk_cache.first_character_rows(plain))) == 3
+
+
+def test_a_filled_first_character_table_answers_get_like_the_table_it_was_before():
+    rows = disk_cache.first_character_rows({"成都": 3, "成都市": 5, "东于架村": 1})
+    overlay = disk_cache.first_character_rows({"成都": 9, "鲁村镇": 2})
+    lazy, filled = disk_cache.FirstCharacterTable(rows, overlay), disk_cache.FirstCharacterTable(rows, overlay)
+    filled.fill_all()
+    for key in ("成都", "成都市", "东于架村", "鲁村镇", "成都县", "西于"):
+        assert filled.get(key) == lazy.get(key)
+        assert filled.get(key, 0) == lazy.get(key, 0)
+    filled["西于村"] = 4
+    assert filled.get("西于村") == 4

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -247,12 +247,14 @@ def install_tokenizer(extra_words: Iterable[str]) -> None:
     with _lock:
         _state["tokenizer"] = _build_tokenizer(extra_words)
         _state["tokenizer"].FREQ.fill_all()
+        _short_text_tokens.cache_clear()
 
 
 def reset_tokenizer() -> None:
     """Forget the tokeniser so the next use reloads names from the database (tests, reindex)."""
     with _lock:
         _state.clear()
+        _short_text_tokens.cache_clear()
 
 
 def is_known_word(word: str) -> bool:
@@ -260,11 +262,28 @@ def is_known_word(word: str) -> bool:
     return bool(tokenizer().FREQ.get(word))
 
 
+# Texts up to this length (names, titles) recur across documents: a case's places, its
+# organisations' names. In the 20,000-case bench index they are 15% of the characters cut.
+SHORT_TEXT = 64
+
+
 def index_tokens(text: str) -> list[str]:
     """Search-mode tokens of normalised ``text``, plus the canonical form of every variant.
 
     Tokens keep their order except that canonical forms come last (bm25 ignores positions).
+    A short text's tokens are cut once per tokeniser (``reset_tokenizer`` forgets them).
     """
+    if len(text) <= SHORT_TEXT:
+        return list(_short_text_tokens(text))
+    return _cut_index_tokens(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _short_text_tokens(text: str) -> tuple[str, ...]:
+    return tuple(_cut_index_tokens(text))
+
+
+def _cut_index_tokens(text: str) -> list[str]:
     canonical = canonical_forms()
     cutter = tokenizer()
     frequencies = cutter.FREQ
